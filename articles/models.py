@@ -1,0 +1,227 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .sanitizer import sanitize_article_html
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    bio = models.TextField("short bio", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+    notify_on_approved_comment = models.BooleanField(
+        "email me when a comment on my article is approved",
+        default=False,
+        help_text="Sent to the linked user's email address.",
+    )
+    # The WordPress login this author was imported from, so a re-import finds them again.
+    wordpress_login = models.CharField(max_length=60, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What readers may see: published, and not scheduled for later.
+
+        The one definition of visibility: every public view, feed and sitemap uses it.
+        """
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+
+    def scheduled(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def with_bylines(self):
+        """Authors (in byline order) and category in a fixed number of queries."""
+        return self.select_related("category").prefetch_related(
+            models.Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+            )
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.TextField(
+        blank=True, help_text="The summary shown under the headline and on the front page."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="HTML. Headings, paragraphs, lists, links, images, quotes, figures and "
+        "tables are kept; anything else is removed on save.",
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", blank=True
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A future date schedules the article: readers see it from then on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    original_outlet = models.CharField(
+        "originally published at", max_length=200, blank=True, help_text="For republished pieces."
+    )
+    original_url = models.URLField("original URL", max_length=500, blank=True)
+    comments_open = models.BooleanField(default=True)
+    # Where the article came from in a WordPress import, so old links keep working.
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    wordpress_path = models.CharField(max_length=500, blank=True, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_article_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            raise ValidationError({"published_at": "A published article needs a date."})
+        if self.original_url and not self.original_outlet:
+            raise ValidationError({"original_outlet": "Name the outlet the piece came from."})
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and (self.published_at <= timezone.now())
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and (self.published_at > timezone.now())
+        )
+
+    @property
+    def editorial_state(self):
+        """'Draft', 'Scheduled' or 'Published', as editors speak of it."""
+        if self.is_scheduled:
+            return "Scheduled"
+        return self.get_status_display()
+
+    @property
+    def byline_authors(self):
+        """Authors in byline order; uses the prefetch from with_bylines() when present."""
+        return [byline.author for byline in self.bylines.all()]
+
+    def comments_are_open(self, now=None):
+        """Whether readers may comment now: per article, and the optional auto-close."""
+        if not self.comments_open:
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        if days and self.published_at is not None:
+            now = now or timezone.now()
+            return now < self.published_at + timedelta(days=days)
+        return True
+
+
+class ArticleAuthor(models.Model):
+    """An author's place in an article's byline."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_author_per_article")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
