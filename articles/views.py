@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import ListView
 
+from comments.views import comment_section
+
 from .models import Article, Author, Category
 
 
@@ -42,7 +44,8 @@ class AuthorView(FrontPageView):
 
 
 def _render_article(request, article, *, preview=False):
-    return render(request, "articles/detail.html", {"article": article, "preview": preview})
+    context = {"article": article, "preview": preview, **comment_section(request, article)}
+    return render(request, "articles/detail.html", context)
 
 
 def article_detail(request, year, month, day, slug):
