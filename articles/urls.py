@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .sitemaps import sitemaps
 
 
 class TwoDigitConverter:
@@ -13,7 +15,18 @@ class TwoDigitConverter:
         return f"{int(value):02d}"
 
 
+class YearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
 register_converter(TwoDigitConverter, "dd")
+register_converter(YearConverter, "yyyy")
 
 app_name = "articles"
 
@@ -22,5 +35,14 @@ urlpatterns = [
     path("<int:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="detail"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("category/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category_atom"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("archive/", views.archive_index, name="archive"),
+    path("<yyyy:year>/", views.YearArchive.as_view(), name="archive_year"),
+    path("<yyyy:year>/<dd:month>/", views.MonthArchive.as_view(), name="archive_month"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,9 +1,14 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import ListView
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
 from comments.views import comment_section
 
@@ -43,20 +48,63 @@ class AuthorView(FrontPageView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+class _PublishedArchiveMixin:
+    """Date archives over what readers may see, newest first, paginated like the front page."""
+
+    date_field = "published_at"
+    context_object_name = "articles"
+    make_object_list = True
+    ordering = ["-published_at", "-id"]
+
+    def get_queryset(self):
+        return Article.objects.published().with_bylines()
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+
+class YearArchive(_PublishedArchiveMixin, YearArchiveView):
+    template_name = "articles/archive_year.html"
+
+
+class MonthArchive(_PublishedArchiveMixin, MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    month_format = "%m"
+
+
+def archive_index(request):
+    """Every month that has published articles, grouped by year, newest first."""
+    months = Article.objects.published().dates("published_at", "month", order="DESC")
+    return render(request, "articles/archive.html", {"months": months})
+
+
 def _render_article(request, article, *, preview=False):
     context = {"article": article, "preview": preview, **comment_section(request, article)}
     return render(request, "articles/detail.html", context)
 
 
 def article_detail(request, year, month, day, slug):
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("No such date.") from None
     article = get_object_or_404(Article.objects.published().with_bylines(), slug=slug)
     local = timezone.localtime(article.published_at)
     if (local.year, local.month, local.day) != (year, month, day):
-        raise Http404("No article at that date.")
+        # A mistyped or outdated date still finds the story: send readers (and search
+        # engines) to the one canonical address.
+        return redirect(article, permanent=True)
     return _render_article(request, article)
 
 
+@never_cache
 @staff_member_required
 def article_preview(request, pk):
     article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
     return _render_article(request, article, preview=True)
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("articles:sitemap"))
+    body = render_to_string("robots.txt", {"sitemap_url": sitemap_url})
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")

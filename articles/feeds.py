@@ -1,0 +1,73 @@
+"""RSS 2.0 and Atom feeds of published articles, site-wide and per category."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .bylines import join_names
+from .models import Article, Category
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    description = "The latest articles."
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def link(self):
+        return reverse("articles:front")
+
+    def items(self):
+        return Article.objects.published().with_bylines()[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.standfirst
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    # Names only: the feed never carries an email address.
+    def item_author_name(self, article):
+        return join_names(author.name for author in article.byline_authors) or None
+
+    def item_categories(self, article):
+        return [article.category.name] if article.category else []
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class CategoryFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, category):
+        return f"{category.name} – {settings.SITE_NAME}"
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+    def description(self, category):
+        return category.description or f"The latest articles in {category.name}."
+
+    def items(self, category):
+        return Article.objects.published().with_bylines().filter(category=category)[:FEED_LENGTH]
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, category):
+        return self.description(category)

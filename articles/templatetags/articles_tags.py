@@ -1,0 +1,74 @@
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.bylines import join_names
+from articles.models import Category
+
+register = template.Library()
+
+# As django.utils.html.json_script: inside <script>, "</script>" or "<!--" in a value must
+# not end or confuse the element, so <, > and & become JSON unicode escapes.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(value):
+    """Serialise `value` as a JSON-LD script element, safe to place in an HTML page."""
+    data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(data))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def news_article_data(context, article):
+    """The schema.org NewsArticle for an article page: names only, never an email."""
+    request = context["request"]
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.standfirst,
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in article.byline_authors
+        ],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+    }
+
+
+@register.filter
+def byline_names(article):
+    return join_names(author.name for author in article.byline_authors)
+
+
+@register.simple_tag
+def site_name():
+    """The site's name without a request context (for 500.html)."""
+    return settings.SITE_NAME
+
+
+@register.inclusion_tag("articles/_category_nav.html", takes_context=True)
+def category_nav(context):
+    # One query per page, whatever the number of categories.
+    return {
+        "categories": list(Category.objects.only("name", "slug")),
+        "current_path": getattr(context.get("request"), "path", ""),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """`path` as an absolute URL on the host this request came to (canonical links, og:url)."""
+    return context["request"].build_absolute_uri(path)
