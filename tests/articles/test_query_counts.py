@@ -1,0 +1,59 @@
+"""Public pages cost a fixed number of queries, however many articles and authors there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+# Page count, articles, their bylines (one prefetch), the section navigation.
+FRONT_PAGE_QUERIES = 4
+
+
+def test_front_page_with_one_article_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
+    ArticleFactory()
+
+    with django_assert_num_queries(FRONT_PAGE_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+def test_front_page_with_many_articles_authors_and_sections_runs_the_same_queries(
+    client, django_assert_num_queries
+):
+    authors = AuthorFactory.create_batch(4)
+    for _ in range(10):
+        ArticleFactory(authors=authors, category=CategoryFactory())
+
+    with django_assert_num_queries(FRONT_PAGE_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+def _article_page_queries(client, article):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(article.get_absolute_url()).status_code == 200
+    return len(queries)
+
+
+def test_article_page_costs_the_same_with_one_author_or_many(client, django_assert_num_queries):
+    single = ArticleFactory()
+    baseline = _article_page_queries(client, single)
+    many = ArticleFactory(authors=AuthorFactory.create_batch(5))
+    CategoryFactory.create_batch(6)
+
+    with django_assert_num_queries(baseline):
+        assert client.get(many.get_absolute_url()).status_code == 200
+
+
+# Article, its bylines, the section navigation, and the comments section's own query.
+ARTICLE_PAGE_QUERIES = 4
+
+
+def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    article = ArticleFactory(authors=AuthorFactory.create_batch(3))
+
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+        assert client.get(article.get_absolute_url()).status_code == 200
