@@ -75,3 +75,14 @@ def test_canonical_link_ignores_a_mistyped_date_by_redirecting_first(client):
     response = client.get("/1999/01/01/dunes/", follow=True)
 
     assert response.redirect_chain == [(article.get_absolute_url(), 301)]
+
+
+def test_listing_canonical_link_keeps_the_page_number_and_drops_other_parameters(client, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    ArticleFactory.create_batch(2)
+
+    first = client.get("/?utm_source=newsletter").content.decode()
+    second = client.get("/?page=2&utm_source=newsletter").content.decode()
+
+    assert '<link rel="canonical" href="http://testserver/">' in first
+    assert '<link rel="canonical" href="http://testserver/?page=2">' in second
