@@ -78,9 +78,14 @@ def archive_index(request):
     return render(request, "articles/archive.html", {"months": months})
 
 
-def _render_article(request, article, *, preview=False):
-    context = {"article": article, "preview": preview, **comment_section(request, article)}
-    return render(request, "articles/detail.html", context)
+def _render_article(request, article, *, preview=False, status=200, **comment_options):
+    # comment_options (a bound form, a refusal) come from the comments app's posting view.
+    context = {
+        "article": article,
+        "preview": preview,
+        **comment_section(request, article, **comment_options),
+    }
+    return render(request, "articles/detail.html", context, status=status)
 
 
 def article_detail(request, year, month, day, slug):

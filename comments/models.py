@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -12,6 +13,16 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def for_reader(self, own_pending_ids=()):
+        """What one reader sees: approved comments, plus their own still awaiting moderation.
+
+        `own_pending_ids` must come from that reader's signed cookie, never from the URL.
+        """
+        visible = self.approved()
+        if own_pending_ids:
+            visible = visible | self.pending().filter(pk__in=list(own_pending_ids))
+        return visible
 
     def spam(self):
         return self.filter(status=Comment.Status.SPAM)
@@ -114,7 +125,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """A stable link that redirects to the comment on whichever page of the article."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
     def is_approved(self):

@@ -1,34 +1,89 @@
-"""The one function that turns a comment as written into the HTML readers see."""
+"""The one function that turns a comment as written into the HTML readers see.
+
+Called once, when a comment is saved (Comment.save stores the result in `body_html`);
+pages and feeds show the stored HTML and never sanitise again.
+"""
+
+import re
+from urllib.parse import urlsplit
 
 import bleach
-from bleach.linkifier import Linker
+from bleach.linkifier import TLDS, Linker, build_url_re
 from django.utils.html import linebreaks
 
 # The inline HTML WordPress allows commenters.
 ALLOWED_TAGS = frozenset(
     {"a", "abbr", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "s", "strike",
-     "strong", "p", "br"}
+     "strong"}
 )  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"], "q": ["cite"]}
+# What we add ourselves from line breaks; a commenter's own <p> or <br> is shown as text.
+PARAGRAPH_TAGS = frozenset({"p", "br"})
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "blockquote": ["cite"],
+    "del": ["datetime"],
+    "q": ["cite"],
+}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc"
 
 
-def _nofollow_ugc(attrs, new=False):
-    href_key = (None, "href")
-    if href_key not in attrs:
+def _cleaner(tags):
+    return bleach.sanitizer.Cleaner(
+        tags=tags,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        # Anything outside the allowlist is escaped and shown as text: readers see what
+        # was written, and nothing of it runs.
+        strip=False,
+        strip_comments=True,
+    )
+
+
+_as_written = _cleaner(ALLOWED_TAGS)
+_with_paragraphs = _cleaner(ALLOWED_TAGS | PARAGRAPH_TAGS)
+
+
+def _safe_links(attrs, new=False):
+    """Every link: an allowed scheme only, and rel="nofollow ugc" whatever was written."""
+    href = attrs.get((None, "href"))
+    if href is None:
         return attrs
-    attrs[(None, "rel")] = "nofollow ugc"
+    scheme = urlsplit(href.strip()).scheme.lower()
+    if scheme not in ALLOWED_PROTOCOLS:
+        # Returning None unwraps the link and keeps its text.
+        return None
+    attrs[(None, "rel")] = LINK_REL
     return attrs
 
 
-_cleaner = bleach.sanitizer.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=False,
-    strip_comments=True,
+# bleach's default would also turn ftp://, irc:// and friends into links.
+_linker = Linker(
+    callbacks=[_safe_links],
+    skip_tags={"code"},
+    url_re=build_url_re(tlds=TLDS, protocols=["http", "https"]),
+    parse_email=False,
 )
-_linker = Linker(callbacks=[_nofollow_ugc], skip_tags={"code", "pre"})
+
+
+# After cleaning, the only block-level tags left are blockquotes, in bleach's own spelling.
+_BLOCKQUOTE_TAG = re.compile(r"(</?blockquote(?:\s[^>]*)?>)")
+
+
+def _paragraphs(cleaned: str) -> str:
+    """Paragraphs and line breaks from blank lines and newlines, as WordPress's autop.
+
+    Quotes stay blocks of their own (a <p> cannot hold a <blockquote>), with paragraphs
+    inside them too. linebreaks() must not escape: the cleaner already has.
+    """
+    parts = []
+    for part in _BLOCKQUOTE_TAG.split(cleaned):
+        if _BLOCKQUOTE_TAG.fullmatch(part):
+            parts.append(part)
+        elif part.strip():
+            parts.append(linebreaks(part.strip(), autoescape=False))
+    return "\n".join(parts)
 
 
 def render_comment_body(text: str) -> str:
@@ -37,10 +92,14 @@ def render_comment_body(text: str) -> str:
     Anything outside the allowlist is escaped (shown as text, never run); bare URLs are
     linkified; every link carries rel="nofollow ugc" and an http(s) or mailto scheme.
     """
-    if not text:
+    if not text or not text.strip():
         return ""
-    cleaned = _cleaner.clean(text)
-    paragraphs = linebreaks(cleaned)
-    # The cleaner has escaped what is not allowed, so linebreaks() must not escape again;
-    # the second pass cleans the <p>/<br> it added along with everything else.
-    return _linker.linkify(_cleaner.clean(paragraphs))
+    # The second pass cleans the <p>/<br> that _paragraphs() added along with the rest,
+    # so nothing reaches readers that has not been through the allowlist last.
+    paragraphs = _paragraphs(_as_written.clean(text))
+    return _linker.linkify(_with_paragraphs.clean(paragraphs))
+
+
+def count_links(body_html: str) -> int:
+    """How many links rendered comment HTML holds (written ones and linkified bare URLs)."""
+    return body_html.count("<a ")

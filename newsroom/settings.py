@@ -130,3 +130,19 @@ COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
 COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH", 5)
 # Close comments automatically this many days after publication; 0 keeps them open.
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
+
+# Comment moderation policy (comments/moderation.py); each rule records why it fired.
+# Comments containing any of these words or phrases (case-insensitive) go to spam.
+COMMENTS_DISALLOWED_WORDS = env_list("COMMENTS_DISALLOWED_WORDS")
+# Comments with more links than this are held for a moderator, whatever else applies.
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+# Approve at once authors who already have an approved comment (off: everything is held).
+COMMENTS_AUTO_APPROVE_RETURNING = env_bool("COMMENTS_AUTO_APPROVE_RETURNING", default=False)
+# A form sent back sooner than this after it was shown was filled in by a bot: spam.
+COMMENTS_MIN_SECONDS_TO_SUBMIT = env_int("COMMENTS_MIN_SECONDS_TO_SUBMIT", 3)
+# A form older than this must be sent again (its signed timestamp is refused as stale).
+COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 24 * 60 * 60)
+# Flood control: one comment per client IP address per this many seconds; 0 turns it off.
+COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# Proxies (IP addresses) whose X-Forwarded-For header is believed; empty: use REMOTE_ADDR.
+COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")

@@ -1,0 +1,201 @@
+"""The Leave a Reply form: validation and cleaning of what a reader sends.
+
+The form only observes what a bot gives away (a filled honeypot, a form sent back too
+soon, a forged timestamp); what to do about it is comments/moderation.py's decision.
+"""
+
+import time
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from .models import Comment
+from .moderation import SubmissionSignals
+
+TIMESTAMP_SALT = "comments.form.timestamp"
+COMMENT_MAX_LENGTH = 65525
+LINE_BREAKS_AND_TABS = frozenset("\t\n\r")
+
+
+def issue_timestamp(article, issued_at=None):
+    """A signed note of when (and for which article) the form was shown."""
+    issued_at = time.time() if issued_at is None else issued_at
+    return signing.dumps({"article": article.pk, "issued": issued_at}, salt=TIMESTAMP_SALT)
+
+
+def _has_control_characters(value, allowed=frozenset()):
+    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
+
+
+def reject_control_characters(value):
+    if _has_control_characters(value):
+        raise ValidationError(
+            "Remove the control characters (such as tabs or line breaks) from this field.",
+            code="control_characters",
+        )
+
+
+def reject_control_characters_in_text(value):
+    if _has_control_characters(value, allowed=LINE_BREAKS_AND_TABS):
+        raise ValidationError(
+            "Your comment contains control characters; remove them and try again.",
+            code="control_characters",
+        )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        validators=[reject_control_characters_in_text],
+        error_messages={"required": "Please type your comment."},
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=245,
+        validators=[reject_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please give your name."},
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=100,
+        validators=[reject_control_characters],
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-notes"}),
+        error_messages={"required": "Please give your email address; it is not published."},
+    )
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[
+            reject_control_characters,
+            URLValidator(
+                schemes=["http", "https"],
+                message="Enter a web address starting with http:// or https://.",
+            ),
+        ],
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    remember = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.",
+        required=False,
+    )
+    # Hidden from people by the stylesheet and from assistive technology by aria-hidden;
+    # bots that fill in every field fill in this one too.
+    subject = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, article, *args, user=None, **kwargs):
+        self.article = article
+        self.user = user if user is not None and user.is_authenticated else None
+        self.parent_comment = None
+        self.signals = None
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("timestamp", issue_timestamp(article))
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            # A logged-in reader comments as their account: nothing to type or remember.
+            for name in ("name", "email", "url", "remember"):
+                del self.fields[name]
+        self.helper = self._helper()
+
+    @property
+    def commenter_name(self):
+        """The name a logged-in reader comments under."""
+        if self.user is None:
+            return ""
+        return self.user.get_full_name() or self.user.get_username()
+
+    def _helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        # The template's <form> carries the CSRF token already.
+        helper.disable_csrf = True
+        personal = [] if self.user else ["name", "email", "url", "remember"]
+        helper.layout = Layout(
+            Field("comment"),
+            *personal,
+            Div("subject", css_class="comment-form-subject", aria_hidden="true"),
+            "parent",
+            "timestamp",
+            Submit("submit", "Post Comment", css_id="submit"),
+        )
+        return helper
+
+    def clean_timestamp(self):
+        token = self.cleaned_data["timestamp"]
+        try:
+            shown = signing.loads(token, salt=TIMESTAMP_SALT)
+            issued = float(shown["issued"])
+            valid = shown["article"] == self.article.pk
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            valid = False
+        if not valid:
+            # Only a bot sends a form we never signed: moderation marks it as spam, and
+            # the sender is not told.
+            self.signals = SubmissionSignals(timestamp_valid=False)
+            return token
+        age = time.time() - issued
+        if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
+            # A reader who left the page open for long: a fresh form to send again.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
+            raise ValidationError(
+                "This form was open for too long. Check your comment and post it again.",
+                code="stale",
+            )
+        self.signals = SubmissionSignals(seconds_to_submit=max(age, 0.0))
+        return token
+
+    def clean(self):
+        cleaned = super().clean()
+        parent_id = cleaned.get("parent")
+        if parent_id:
+            self.parent_comment = (
+                Comment.objects.approved().filter(article=self.article, pk=parent_id).first()
+            )
+            if self.parent_comment is None:
+                raise ValidationError(
+                    "The comment you are replying to is not a published comment on this "
+                    "article, so your reply was not posted.",
+                    code="invalid_parent",
+                )
+        if self.signals is not None:
+            self.signals = self.signals.with_honeypot(bool(cleaned.get("subject")))
+        return cleaned
+
+    def author_details(self):
+        """Name, email and website as the reader gave them (for the remember-me cookie)."""
+        return {key: self.cleaned_data.get(key, "") for key in ("name", "email", "url")}
+
+    def build_comment(self, *, ip_address, user_agent):
+        """The comment this valid form describes, not yet saved."""
+        if self.user is not None:
+            name, email, url = self.commenter_name, self.user.email, ""
+        else:
+            name, email, url = (self.cleaned_data[key] for key in ("name", "email", "url"))
+        return Comment(
+            article=self.article,
+            parent=self.parent_comment,
+            user=self.user,
+            author_name=name,
+            author_email=email,
+            author_url=url,
+            body=self.cleaned_data["comment"],
+            ip_address=ip_address,
+            user_agent=(user_agent or "")[:500],
+        )

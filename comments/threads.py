@@ -1,0 +1,104 @@
+"""The reply tree of an article's comments, built in Python from one query, and its pages.
+
+Pages hold top-level threads (a comment with all its replies), so a conversation is never
+split across pages. Replies nest up to settings.COMMENTS_THREAD_DEPTH; deeper replies are
+shown at the deepest level, after the comment they answer, as WordPress does.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+
+from .models import Comment
+
+# Only what the page shows: the email address is never loaded for a public page.
+DISPLAY_FIELDS = (
+    "id",
+    "article_id",
+    "parent_id",
+    "author_name",
+    "author_url",
+    "body_html",
+    "status",
+    "submitted_at",
+)
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    depth: int
+    can_reply: bool
+    replies: list = field(default_factory=list)
+
+
+class CommentThreads:
+    def __init__(self, comments, *, max_depth=None, per_page=None):
+        self.max_depth = max(max_depth or settings.COMMENTS_THREAD_DEPTH, 1)
+        self.per_page = max(per_page or settings.COMMENTS_PER_PAGE, 1)
+        comments = sorted(comments, key=lambda comment: (comment.submitted_at, comment.pk))
+        self.by_id = {comment.pk: comment for comment in comments}
+        self.approved_count = sum(comment.is_approved for comment in comments)
+        children = {}
+        roots = []
+        for comment in comments:
+            if comment.parent_id in self.by_id:
+                children.setdefault(comment.parent_id, []).append(comment)
+            else:
+                # Top level, or a reply whose parent readers can no longer see.
+                roots.append(comment)
+        self.threads = self._build(roots, children)
+        self._thread_index = {}
+        for index, root in enumerate(self.threads):
+            self._index_thread(root, index)
+
+    @classmethod
+    def for_article(cls, article, own_pending_ids=(), **options):
+        """The threads one reader sees on an article: a single query."""
+        comments = (
+            Comment.objects.for_reader(own_pending_ids)
+            .filter(article=article)
+            .only(*DISPLAY_FIELDS)
+        )
+        return cls(comments, **options)
+
+    def _build(self, roots, children):
+        threads = []
+        # Depth-first without recursion: an imported reply chain may be very long.
+        stack = [(comment, 1, threads) for comment in reversed(roots)]
+        while stack:
+            comment, depth, siblings = stack.pop()
+            node = CommentNode(comment, depth, comment.is_approved and depth < self.max_depth)
+            siblings.append(node)
+            if depth < self.max_depth:
+                target, child_depth = node.replies, depth + 1
+            else:
+                target, child_depth = siblings, depth
+            stack.extend(
+                (child, child_depth, target) for child in reversed(children.get(comment.pk, ()))
+            )
+        return threads
+
+    def _index_thread(self, root, index):
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            self._thread_index[node.comment.pk] = (index, node)
+            stack.extend(node.replies)
+
+    def page(self, number):
+        """A page of threads; a missing, malformed or too-large number gives first/last."""
+        return Paginator(self.threads, self.per_page).get_page(number)
+
+    def page_number_of(self, comment_id):
+        """The page showing this comment, or None if this reader cannot see it."""
+        found = self._thread_index.get(comment_id)
+        return None if found is None else found[0] // self.per_page + 1
+
+    def replyable(self, comment_id):
+        """The comment readers may reply to with this id (approved, not too deep), or None."""
+        found = self._thread_index.get(comment_id)
+        if found is None or not found[1].can_reply:
+            return None
+        return found[1].comment

@@ -1,0 +1,81 @@
+"""Flood control and duplicate refusal: the checks that turn a valid comment away unstored.
+
+Flood limits live in the Django cache, so with Redis they hold across every process.
+"""
+
+import ipaddress
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .models import Comment
+
+TOO_QUICKLY = "You are posting comments too quickly. Slow down."
+DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    status: int
+
+
+def client_ip(request):
+    """The commenter's IP address: REMOTE_ADDR, unless it is a proxy we were told to trust.
+
+    Behind trusted proxies, X-Forwarded-For is read from the right, skipping those
+    proxies: everything left of the first untrusted address could have been written by
+    the client itself.
+    """
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    trusted = set(settings.COMMENTS_TRUSTED_PROXIES)
+    if remote is None or remote not in trusted:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",")]):
+        address = _valid_ip(hop)
+        if address is None:
+            break
+        if address not in trusted:
+            return address
+    return remote
+
+
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def refusal_for(comment):
+    """Why this new comment must not be stored (a Refusal), or None to go ahead.
+
+    Claims the client's posting slot when it goes ahead: of two comments sent at once by
+    the same client, cache.add lets exactly one through.
+    """
+    if is_duplicate(comment):
+        return Refusal(DUPLICATE, HTTPStatus.CONFLICT)
+    if not claim_posting_slot(comment.ip_address):
+        return Refusal(TOO_QUICKLY, HTTPStatus.TOO_MANY_REQUESTS)
+    return None
+
+
+def is_duplicate(comment):
+    same_author = (
+        {"user_id": comment.user_id}
+        if comment.user_id and not comment.author_email
+        else {"author_email__iexact": comment.author_email}
+    )
+    return Comment.objects.filter(
+        article_id=comment.article_id, body=comment.body, **same_author
+    ).exists()
+
+
+def claim_posting_slot(ip_address):
+    seconds = settings.COMMENTS_FLOOD_SECONDS
+    if seconds <= 0:
+        return True
+    return cache.add(f"comments:flood:{ip_address or 'unknown'}", True, timeout=seconds)
