@@ -104,6 +104,7 @@ class CommentForm(forms.Form):
         self.user = user if user is not None and user.is_authenticated else None
         self.parent_comment = None
         self.signals = None
+        self.form_is_stale = False
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("timestamp", issue_timestamp(article))
         super().__init__(*args, **kwargs)
@@ -151,18 +152,22 @@ class CommentForm(forms.Form):
             return token
         age = time.time() - issued
         if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
-            # A reader who left the page open for long: a fresh form to send again.
+            # A reader who left the page open for long: a fresh form to send again. The
+            # error is the form's own (clean()), as a hidden field's errors are not shown.
             self.data = self.data.copy()
             self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
-            raise ValidationError(
-                "This form was open for too long. Check your comment and post it again.",
-                code="stale",
-            )
+            self.form_is_stale = True
+            return token
         self.signals = SubmissionSignals(seconds_to_submit=max(age, 0.0))
         return token
 
     def clean(self):
         cleaned = super().clean()
+        if self.form_is_stale:
+            raise ValidationError(
+                "This form was open for too long. Check your comment and post it again.",
+                code="stale",
+            )
         parent_id = cleaned.get("parent")
         if parent_id:
             self.parent_comment = (

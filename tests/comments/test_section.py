@@ -1,0 +1,397 @@
+"""What readers see in the comments area of an article page."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.rendering import render_comment_body
+from comments.views import comment_section
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, article, query=""):
+    response = client.get(article.get_absolute_url() + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_approved_comment_is_shown_with_its_author_and_text(client):
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, author_name="Tomás Reyes", body="Long overdue.")
+
+    html = page(client, article)
+
+    assert f'id="comment-{comment.pk}"' in html
+    assert "Tomás Reyes" in html
+    assert "<p>Long overdue.</p>" in html
+
+
+@pytest.mark.parametrize(
+    "status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
+)
+def test_comment_that_is_not_approved_is_not_shown_to_readers(client, status):
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, status=status, body="Hidden words here.")
+
+    html = page(client, article)
+
+    assert f'id="comment-{comment.pk}"' not in html
+    assert "Hidden words here." not in html
+
+
+def test_no_heading_when_there_are_no_approved_comments(client):
+    article = ArticleFactory(title="Bridge reopens")
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+
+    html = page(client, article)
+
+    assert "thought" not in html
+    assert 'id="comments-title"' not in html
+
+
+def test_heading_says_one_thought_for_a_single_comment(client):
+    article = ArticleFactory(title="Bridge reopens")
+    CommentFactory(article=article)
+
+    assert "One thought on “Bridge reopens”" in page(client, article)
+
+
+def test_heading_counts_approved_comments_only(client):
+    article = ArticleFactory(title="Bridge reopens")
+    CommentFactory.create_batch(3, article=article)
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+    CommentFactory(article=article, status=Comment.Status.SPAM)
+
+    assert "3 thoughts on “Bridge reopens”" in page(client, article)
+
+
+def test_comments_are_listed_in_date_order(client):
+    article = ArticleFactory()
+    now = timezone.now()
+    later = CommentFactory(article=article, body="Second said.", submitted_at=now)
+    earlier = CommentFactory(
+        article=article, body="First said.", submitted_at=now - timedelta(hours=1)
+    )
+
+    html = page(client, article)
+
+    assert html.index(f"comment-{earlier.pk}") < html.index(f"comment-{later.pk}")
+
+
+def test_author_with_a_website_is_linked_as_external_nofollow_ugc(client):
+    article = ArticleFactory()
+    CommentFactory(article=article, author_name="Priya", author_url="https://priya.example/")
+
+    html = page(client, article)
+
+    assert '<a href="https://priya.example/" rel="external nofollow ugc">Priya</a>' in html
+
+
+def test_author_website_with_an_unsafe_scheme_is_not_linked(client):
+    article = ArticleFactory()
+    CommentFactory(article=article, author_name="Imported", author_url="javascript:alert(1)")
+
+    html = page(client, article)
+
+    assert "javascript:" not in html
+    assert "Imported" in html
+
+
+def test_avatar_shows_initials_made_locally(client):
+    article = ArticleFactory()
+    CommentFactory(article=article, author_name="Ada Lovelace")
+
+    html = page(client, article)
+
+    assert ">AL</span>" in html
+    assert "gravatar" not in html.lower()
+
+
+def test_each_comment_has_a_permalink_to_its_anchor(client):
+    article = ArticleFactory()
+    comment = CommentFactory(article=article)
+
+    assert f'class="comment-permalink" href="#comment-{comment.pk}"' in page(client, article)
+
+
+def test_replies_are_nested_under_the_comment_they_answer(client):
+    article = ArticleFactory()
+    parent = CommentFactory(article=article)
+    reply = CommentFactory(article=article, parent=parent)
+
+    html = page(client, article)
+
+    parent_at = html.index(f'id="comment-{parent.pk}"')
+    children_at = html.index('<ol class="children">', parent_at)
+    assert children_at < html.index(f'id="comment-{reply.pk}"')
+    assert f'id="comment-{reply.pk}" class="comment depth-2' in html
+
+
+def _chain(article, length):
+    comments = [CommentFactory(article=article)]
+    for _ in range(length - 1):
+        comments.append(CommentFactory(article=article, parent=comments[-1]))
+    return comments
+
+
+def test_replies_nest_to_the_configured_depth_and_no_deeper(client, settings):
+    settings.COMMENTS_THREAD_DEPTH = 3
+    article = ArticleFactory()
+    chain = _chain(article, 5)
+
+    html = page(client, article)
+
+    assert f'id="comment-{chain[2].pk}" class="comment depth-3' in html
+    # Deeper replies are shown at the deepest level, as WordPress does.
+    assert f'id="comment-{chain[3].pk}" class="comment depth-3' in html
+    assert f'id="comment-{chain[4].pk}" class="comment depth-3' in html
+
+
+def test_reply_link_is_offered_below_the_maximum_depth_only(client, settings):
+    settings.COMMENTS_THREAD_DEPTH = 3
+    article = ArticleFactory()
+    chain = _chain(article, 3)
+
+    html = page(client, article)
+
+    assert f"replytocom={chain[1].pk}#respond" in html
+    assert f"replytocom={chain[2].pk}#respond" not in html
+
+
+def test_default_thread_depth_is_five_as_wordpress(client):
+    article = ArticleFactory()
+    chain = _chain(article, 6)
+
+    html = page(client, article)
+
+    assert f'id="comment-{chain[4].pk}" class="comment depth-5' in html
+    assert f"replytocom={chain[3].pk}#respond" in html
+    assert f"replytocom={chain[4].pk}#respond" not in html
+
+
+def test_reply_link_turns_the_form_into_a_reply_with_a_cancel_link(client):
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, author_name="Joan Didion")
+
+    html = page(client, article, f"?replytocom={comment.pk}")
+
+    assert "Leave a Reply to Joan Didion" in html
+    assert "Cancel reply" in html
+    assert f'name="parent" value="{comment.pk}"' in html
+
+
+def test_form_is_a_plain_leave_a_reply_without_replytocom(client):
+    article = ArticleFactory()
+    CommentFactory(article=article)
+
+    html = page(client, article)
+
+    assert "Leave a Reply" in html
+    assert "Leave a Reply to" not in html
+    assert "Cancel reply" not in html
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM])
+def test_replytocom_for_an_unpublished_comment_is_ignored(client, status):
+    article = ArticleFactory()
+    hidden = CommentFactory(article=article, status=status, author_name="Hidden Person")
+
+    html = page(client, article, f"?replytocom={hidden.pk}")
+
+    assert "Leave a Reply to" not in html
+    assert "Hidden Person" not in html
+
+
+def test_replytocom_for_a_comment_on_another_article_is_ignored(client):
+    article = ArticleFactory()
+    elsewhere = CommentFactory(author_name="Elsewhere Person")
+
+    html = page(client, article, f"?replytocom={elsewhere.pk}")
+
+    assert "Leave a Reply to" not in html
+
+
+def test_leave_a_reply_form_has_the_wordpress_fields_and_notes(client):
+    html = page(client, ArticleFactory())
+
+    assert 'id="respond"' in html
+    for label in ("Comment", "Name", "Email", "Website"):
+        assert label in html
+    assert 'for="id_name"' in html and 'for="id_email"' in html and 'for="id_url"' in html
+    assert "Your email address will not be published." in html
+    assert "Required fields are marked" in html
+    assert "Save my name, email, and website in this browser for the next time I comment." in html
+    assert 'value="Post Comment"' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_logged_in_reader_sees_logged_in_as_instead_of_name_and_email(client):
+    user = UserFactory(first_name="Grace", last_name="Hopper")
+    client.force_login(user)
+
+    html = page(client, ArticleFactory())
+
+    assert "Logged in as Grace Hopper." in html
+    assert 'name="name"' not in html
+    assert 'name="email"' not in html
+
+
+def test_comments_closed_on_the_article_shows_no_form(client):
+    article = ArticleFactory(comments_open=False)
+    CommentFactory(article=article, body="Said before closing.")
+
+    html = page(client, article)
+
+    assert "Comments are closed." in html
+    assert 'id="commentform"' not in html
+    assert "Said before closing." in html
+    assert "replytocom" not in html
+
+
+def test_comments_close_automatically_after_the_configured_days(client, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    old = ArticleFactory(published_at=timezone.now() - timedelta(days=15))
+    recent = ArticleFactory(published_at=timezone.now() - timedelta(days=13))
+
+    assert "Comments are closed." in page(client, old)
+    assert 'id="commentform"' in page(client, recent)
+
+
+def test_article_page_links_its_comments_feed(client):
+    article = ArticleFactory()
+
+    html = page(client, article)
+
+    assert (
+        f'<link rel="alternate" type="application/rss+xml" title="Comments on “{article.title}”" '
+        f'href="/comments/feed/{article.pk}/">'
+    ) in html
+
+
+# Pagination: pages hold top-level threads.
+
+
+def test_comments_are_paginated_by_top_level_thread(client, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    article = ArticleFactory()
+    first, second, third = CommentFactory.create_batch(3, article=article)
+    reply = CommentFactory(article=article, parent=second)
+
+    page_one = page(client, article)
+    page_two = page(client, article, "?cpage=2")
+
+    assert f'id="comment-{first.pk}"' in page_one
+    assert f'id="comment-{second.pk}"' in page_one
+    assert f'id="comment-{reply.pk}"' in page_one
+    assert f'id="comment-{third.pk}"' not in page_one
+    assert f'id="comment-{third.pk}"' in page_two
+    assert f'id="comment-{first.pk}"' not in page_two
+
+
+def test_comment_pages_link_to_older_and_newer_comments(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    article = ArticleFactory()
+    CommentFactory.create_batch(3, article=article)
+    url = article.get_absolute_url()
+
+    html = page(client, article, "?cpage=2")
+
+    assert f'href="{url}#comments">← Older comments' in html
+    assert f'href="{url}?cpage=3#comments">Newer comments →' in html
+
+
+def test_heading_counts_every_approved_comment_not_just_this_page(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    article = ArticleFactory(title="Bridge reopens")
+    CommentFactory.create_batch(3, article=article)
+
+    assert "3 thoughts on “Bridge reopens”" in page(client, article, "?cpage=2")
+
+
+def test_malformed_or_too_large_comment_page_still_shows_the_article(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    article = ArticleFactory()
+    CommentFactory.create_batch(2, article=article)
+
+    assert "Page 1 of 2" in page(client, article, "?cpage=abc")
+    assert "Page 2 of 2" in page(client, article, "?cpage=99")
+
+
+def test_reply_links_on_a_later_page_keep_that_page(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    article = ArticleFactory()
+    _, second = CommentFactory.create_batch(2, article=article)
+
+    html = page(client, article, "?cpage=2")
+
+    assert f'href="?cpage=2&amp;replytocom={second.pk}#respond"' in html
+
+
+# Query counts: the same with 2 comments or 2,000.
+
+
+def _bulk_comments(article, count):
+    now = timezone.now()
+    body_html = render_comment_body("Agreed with the council here.")
+    roots = Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            author_name=f"Reader {n}",
+            author_email=f"reader{n}@readers.example",
+            body="Agreed with the council here.",
+            body_html=body_html,
+            status=Comment.Status.APPROVED,
+            submitted_at=now - timedelta(minutes=count - n),
+        )
+        for n in range(count // 2)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            parent=root,
+            author_name=f"Replier {n}",
+            author_email=f"replier{n}@readers.example",
+            body="Not so sure.",
+            body_html=render_comment_body("Not so sure."),
+            status=Comment.Status.APPROVED,
+            submitted_at=root.submitted_at + timedelta(seconds=30),
+        )
+        for n, root in enumerate(roots)
+    )
+
+
+def _queries_for_article_page(client, article):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_article_page_runs_the_same_queries_with_2_or_2000_comments(client):
+    few = ArticleFactory()
+    many = ArticleFactory()
+    _bulk_comments(few, 2)
+    _bulk_comments(many, 2000)
+
+    assert _queries_for_article_page(client, few) == _queries_for_article_page(client, many)
+
+
+def test_comments_section_costs_one_query_for_2000_comments(rf, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    article = ArticleFactory()
+    _bulk_comments(article, 2000)
+    request = rf.get(article.get_absolute_url())
+    request.user = AnonymousUser()
+
+    with django_assert_num_queries(1):
+        context = comment_section(request, article)
+
+    assert context["comment_count"] == 2000
+    assert len(context["comment_threads"]) == 50
