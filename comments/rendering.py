@@ -5,10 +5,11 @@ pages and feeds show the stored HTML and never sanitise again.
 """
 
 import re
+import threading
 from urllib.parse import urlsplit
 
 import bleach
-from bleach.linkifier import TLDS, Linker, build_url_re
+from bleach.linkifier import Linker
 from django.utils.html import linebreaks
 
 # The inline HTML WordPress allows commenters.
@@ -41,10 +42,6 @@ def _cleaner(tags):
     )
 
 
-_as_written = _cleaner(ALLOWED_TAGS)
-_with_paragraphs = _cleaner(ALLOWED_TAGS | PARAGRAPH_TAGS)
-
-
 def _safe_links(attrs, new=False):
     """Every link: an allowed scheme only, and rel="nofollow ugc" whatever was written."""
     href = attrs.get((None, "href"))
@@ -58,13 +55,38 @@ def _safe_links(attrs, new=False):
     return attrs
 
 
-# bleach's default would also turn ftp://, irc:// and friends into links.
-_linker = Linker(
-    callbacks=[_safe_links],
-    skip_tags={"code"},
-    url_re=build_url_re(tlds=TLDS, protocols=["http", "https"]),
-    parse_email=False,
+# As WordPress's make_clickable: any host after http(s)://, and bare www. addresses.
+# (bleach's default would also link ftp:// and irc://, and only hosts on known TLDs.)
+_BARE_URL = re.compile(
+    r"""\(*\b
+    (?:https?://(?:[\w-]+\.)*[\w-]+|www\.(?:[\w-]+\.)+[a-z]{2,63})
+    (?::[0-9]+)?
+    (?:[/?\#][^\s{}|\\^`<>"]*)?""",
+    re.IGNORECASE | re.VERBOSE,
 )
+
+
+# bleach's cleaners and linkers keep parser state: one set per thread (runserver and
+# threaded workers render comments concurrently).
+_per_thread = threading.local()
+
+
+def _tools():
+    tools = getattr(_per_thread, "tools", None)
+    if tools is None:
+        tools = _per_thread.tools = (
+            _cleaner(ALLOWED_TAGS),
+            _cleaner(ALLOWED_TAGS | PARAGRAPH_TAGS),
+            Linker(
+                callbacks=[_safe_links],
+                skip_tags={"code"},
+                url_re=_BARE_URL,
+                parse_email=False,
+                # The linker's own default list lacks <strike>, which it would escape.
+                recognized_tags=ALLOWED_TAGS | PARAGRAPH_TAGS,
+            ),
+        )
+    return tools
 
 
 # After cleaning, the only block-level tags left are blockquotes, in bleach's own spelling.
@@ -96,8 +118,9 @@ def render_comment_body(text: str) -> str:
         return ""
     # The second pass cleans the <p>/<br> that _paragraphs() added along with the rest,
     # so nothing reaches readers that has not been through the allowlist last.
-    paragraphs = _paragraphs(_as_written.clean(text))
-    return _linker.linkify(_with_paragraphs.clean(paragraphs))
+    as_written, with_paragraphs, linker = _tools()
+    paragraphs = _paragraphs(as_written.clean(text))
+    return linker.linkify(with_paragraphs.clean(paragraphs))
 
 
 def count_links(body_html: str) -> int:
