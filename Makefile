@@ -25,6 +25,7 @@ install: $(STAMP)
 run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) load_demo_content
+	DEBUG=1 $(MANAGE) load_demo_comments
 	DEBUG=1 $(MANAGE) ensure_demo_admin
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
