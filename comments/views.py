@@ -41,6 +41,9 @@ def comment_section(request, article, form=None, refusal=None):
     `form` is a bound form to show again with its errors and everything typed kept;
     `refusal` a message saying why a comment was not posted when there is no form.
     """
+    # Links on the page lead back to the article, also when it is shown again after a
+    # refused POST (whose URL is the posting view's).
+    article_url = request.path if request.method in ("GET", "HEAD") else article.get_absolute_url()
     threads = CommentThreads.for_article(article, cookies.pending_comment_ids(request))
     page = threads.page(request.GET.get("cpage"))
     comments_open = article.comments_are_open()
@@ -64,12 +67,12 @@ def comment_section(request, article, form=None, refusal=None):
         "comment_page": page,
         "comment_count": threads.approved_count,
         "older_comments_url": (
-            f"{request.path}{_reply_query(page.previous_page_number())}#comments"
+            f"{article_url}{_reply_query(page.previous_page_number())}#comments"
             if page.has_previous()
             else None
         ),
         "newer_comments_url": (
-            f"{request.path}{_reply_query(page.next_page_number())}#comments"
+            f"{article_url}{_reply_query(page.next_page_number())}#comments"
             if page.has_next()
             else None
         ),
@@ -77,7 +80,8 @@ def comment_section(request, article, form=None, refusal=None):
         "comment_form": form,
         "comment_refusal": refusal,
         "replying_to": replying_to,
-        "cancel_reply_url": f"{request.path}{_reply_query(page.number)}#respond",
+        "cancel_reply_url": f"{article_url}{_reply_query(page.number)}#respond",
+        "comments_article_url": article_url,
         "comments_feed_url": reverse("comments:article_feed", args=[article.pk]),
     }
 

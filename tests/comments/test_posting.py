@@ -634,3 +634,16 @@ def test_permalink_of_a_comment_readers_cannot_see_is_404(client):
     pending = CommentFactory(status=Comment.Status.PENDING)
 
     assert client.get(pending.get_absolute_url()).status_code == 404
+
+
+def test_links_on_a_form_sent_back_with_errors_lead_to_the_article(post_comment, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    article = ArticleFactory()
+    first, _ = CommentFactory.create_batch(2, article=article)
+
+    html = post_comment(article, name="", parent=first.pk).content.decode()
+
+    url = article.get_absolute_url()
+    assert f'href="{url}?replytocom={first.pk}#respond"' in html
+    assert f'href="{url}?cpage=2#comments">Newer comments' in html
+    assert f'href="{url}#respond">Cancel reply' in html
