@@ -96,7 +96,8 @@ class CommentForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Checked in clean(): errors on a hidden field would not be shown to the reader.
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
     timestamp = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, article, *args, user=None, **kwargs):
@@ -168,11 +169,13 @@ class CommentForm(forms.Form):
                 "This form was open for too long. Check your comment and post it again.",
                 code="stale",
             )
-        parent_id = cleaned.get("parent")
+        parent_id = (cleaned.get("parent") or "").strip()
         if parent_id:
-            self.parent_comment = (
-                Comment.objects.approved().filter(article=self.article, pk=parent_id).first()
-            )
+            # Digits only, and short enough for the database's integers.
+            if parent_id.isascii() and parent_id.isdigit() and len(parent_id) < 19:
+                self.parent_comment = (
+                    Comment.objects.approved().filter(article=self.article, pk=parent_id).first()
+                )
             if self.parent_comment is None:
                 raise ValidationError(
                     "The comment you are replying to is not a published comment on this "

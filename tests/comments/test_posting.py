@@ -315,7 +315,8 @@ def test_reply_to_an_approved_comment_is_stored_under_it(post_comment):
 
 
 @pytest.mark.parametrize(
-    "parent_kind", ["another article", "pending", "spam", "removed", "missing"]
+    "parent_kind",
+    ["another article", "pending", "spam", "removed", "missing", "not a number", "too big"],
 )
 def test_reply_to_a_comment_readers_cannot_see_here_is_refused(post_comment, parent_kind):
     article = ArticleFactory()
@@ -323,6 +324,10 @@ def test_reply_to_a_comment_readers_cannot_see_here_is_refused(post_comment, par
         parent_id = CommentFactory().pk
     elif parent_kind == "missing":
         parent_id = 999999
+    elif parent_kind == "not a number":
+        parent_id = "1; drop table"
+    elif parent_kind == "too big":
+        parent_id = "9" * 30
     else:
         parent_id = CommentFactory(article=article, status=parent_kind).pk
     before = Comment.objects.count()

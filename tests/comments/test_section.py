@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -395,3 +396,24 @@ def test_comments_section_costs_one_query_for_2000_comments(rf, django_assert_nu
 
     assert context["comment_count"] == 2000
     assert len(context["comment_threads"]) == 50
+
+
+def test_comments_section_costs_one_query_for_a_reader_with_pending_comments(
+    rf, django_assert_num_queries
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from comments.cookies import PENDING_COOKIE, PENDING_SALT
+
+    article = ArticleFactory()
+    _bulk_comments(article, 200)
+    own = CommentFactory(article=article, status=Comment.Status.PENDING, body="Mine, pending.")
+    request = rf.get(article.get_absolute_url())
+    request.user = AnonymousUser()
+    request.COOKIES[PENDING_COOKIE] = signing.dumps([own.pk], salt=PENDING_SALT)
+
+    with django_assert_num_queries(1):
+        context = comment_section(request, article)
+
+    assert context["comment_count"] == 200
+    assert any(node.comment.pk == own.pk for node in context["comment_page"].paginator.object_list)
