@@ -6,11 +6,14 @@ shown at the deepest level, after the comment they answer, as WordPress does.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
 
 from .models import Comment
+
+APPROVED = Comment.Status.APPROVED
 
 # Only what the page shows: the email address is never loaded for a public page.
 DISPLAY_FIELDS = (
@@ -27,27 +30,34 @@ DISPLAY_FIELDS = (
 
 @dataclass
 class CommentNode:
-    comment: Comment
+    row: dict
     depth: int
     can_reply: bool
     replies: list = field(default_factory=list)
 
+    @cached_property
+    def comment(self):
+        # Model instances only for the comments a page shows: making 2,000 of them
+        # would cost more than the query.
+        return Comment(**self.row)
+
 
 class CommentThreads:
-    def __init__(self, comments, *, max_depth=None, per_page=None):
+    def __init__(self, rows, *, max_depth=None, per_page=None):
+        """`rows`: dicts of DISPLAY_FIELDS, one per comment this reader may see."""
         self.max_depth = max(max_depth or settings.COMMENTS_THREAD_DEPTH, 1)
         self.per_page = max(per_page or settings.COMMENTS_PER_PAGE, 1)
-        comments = sorted(comments, key=lambda comment: (comment.submitted_at, comment.pk))
-        self.by_id = {comment.pk: comment for comment in comments}
-        self.approved_count = sum(comment.is_approved for comment in comments)
+        rows = sorted(rows, key=lambda row: (row["submitted_at"], row["id"]))
+        visible = {row["id"] for row in rows}
+        self.approved_count = sum(row["status"] == APPROVED for row in rows)
         children = {}
         roots = []
-        for comment in comments:
-            if comment.parent_id in self.by_id:
-                children.setdefault(comment.parent_id, []).append(comment)
+        for row in rows:
+            if row["parent_id"] in visible:
+                children.setdefault(row["parent_id"], []).append(row)
             else:
                 # Top level, or a reply whose parent readers can no longer see.
-                roots.append(comment)
+                roots.append(row)
         self.threads = self._build(roots, children)
         self._thread_index = {}
         for index, root in enumerate(self.threads):
@@ -56,27 +66,27 @@ class CommentThreads:
     @classmethod
     def for_article(cls, article, own_pending_ids=(), **options):
         """The threads one reader sees on an article: a single query."""
-        comments = (
+        rows = (
             Comment.objects.for_reader(own_pending_ids)
             .filter(article=article)
-            .only(*DISPLAY_FIELDS)
+            .values(*DISPLAY_FIELDS)
         )
-        return cls(comments, **options)
+        return cls(rows, **options)
 
     def _build(self, roots, children):
         threads = []
         # Depth-first without recursion: an imported reply chain may be very long.
-        stack = [(comment, 1, threads) for comment in reversed(roots)]
+        stack = [(row, 1, threads) for row in reversed(roots)]
         while stack:
-            comment, depth, siblings = stack.pop()
-            node = CommentNode(comment, depth, comment.is_approved and depth < self.max_depth)
+            row, depth, siblings = stack.pop()
+            node = CommentNode(row, depth, row["status"] == APPROVED and depth < self.max_depth)
             siblings.append(node)
             if depth < self.max_depth:
                 target, child_depth = node.replies, depth + 1
             else:
                 target, child_depth = siblings, depth
             stack.extend(
-                (child, child_depth, target) for child in reversed(children.get(comment.pk, ()))
+                (child, child_depth, target) for child in reversed(children.get(row["id"], ()))
             )
         return threads
 
@@ -84,7 +94,7 @@ class CommentThreads:
         stack = [root]
         while stack:
             node = stack.pop()
-            self._thread_index[node.comment.pk] = (index, node)
+            self._thread_index[node.row["id"]] = (index, node)
             stack.extend(node.replies)
 
     def page(self, number):
