@@ -144,5 +144,5 @@ COMMENTS_MIN_SECONDS_TO_SUBMIT = env_int("COMMENTS_MIN_SECONDS_TO_SUBMIT", 3)
 COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 24 * 60 * 60)
 # Flood control: one comment per client IP address per this many seconds; 0 turns it off.
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
-# Proxies (IP addresses) whose X-Forwarded-For header is believed; empty: use REMOTE_ADDR.
+# Proxies (IP addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR.
 COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")

@@ -141,6 +141,11 @@ def test_no_commenter_email_appears_anywhere_on_the_public_site(settings):
     assert any("replytocom=" in url for url in visited)
     assert any(re.fullmatch(r"/comments/\d+/", url) for url in visited)
     assert visited["/no-such-page/"].status_code == 404
+    assert visited["/sitemap.xml"].status_code == 200
+    assert visited["/robots.txt"].status_code == 200
+    assert visited[category.get_absolute_url()].status_code == 200
+    assert visited[author.get_absolute_url()].status_code == 200
+    assert any(re.fullmatch(r"/\d{4}/(\d\d/)?", url) for url in visited)  # date archives
 
 
 def test_no_other_commenters_email_appears_on_a_form_sent_back_with_errors(post_comment):

@@ -93,6 +93,20 @@ def test_forwarded_for_header_is_believed_from_a_trusted_proxy(client, settings)
     assert Comment.objects.get().ip_address == "192.0.2.99"
 
 
+def test_trusted_proxies_may_be_given_as_networks(client, settings):
+    settings.COMMENTS_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    article = ArticleFactory()
+
+    client.post(
+        reverse("comments:post", args=[article.pk]),
+        comment_data(article),
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 10.0.0.7",
+    )
+
+    assert Comment.objects.get().ip_address == "192.0.2.99"
+
+
 def test_comment_page_accepts_posts_only(client):
     article = ArticleFactory()
 
