@@ -49,6 +49,12 @@ def reject_control_characters_in_text(value):
         )
 
 
+class WebsiteField(forms.URLField):
+    """A web page: http or https only (URLField alone also takes ftp)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.Form):
     comment = forms.CharField(
         label="Comment",
@@ -71,19 +77,14 @@ class CommentForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-notes"}),
         error_messages={"required": "Please give your email address; it is not published."},
     )
-    url = forms.URLField(
+    url = WebsiteField(
         label="Website",
         required=False,
         max_length=200,
         assume_scheme="https",
-        validators=[
-            reject_control_characters,
-            URLValidator(
-                schemes=["http", "https"],
-                message="Enter a web address starting with http:// or https://.",
-            ),
-        ],
+        validators=[reject_control_characters],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
+        error_messages={"invalid": "Enter a web address starting with http:// or https://."},
     )
     remember = forms.BooleanField(
         label="Save my name, email, and website in this browser for the next time I comment.",

@@ -284,6 +284,15 @@ def test_value_at_the_limit_is_accepted(post_comment, field, value):
     assert Comment.objects.count() == 1
 
 
+def test_website_that_is_not_a_web_address_says_what_is_expected(post_comment):
+    response = post_comment(ArticleFactory(), url="ftp://files.example/")
+
+    assert (
+        response.content.decode().count("Enter a web address starting with http:// or https://.")
+        == 1
+    )
+
+
 def test_website_without_a_scheme_is_stored_as_https(post_comment):
     post_comment(ArticleFactory(), url="maria.example")
 
