@@ -9,7 +9,7 @@ from django.core import signing
 from comments.forms import issue_timestamp
 from comments.models import Comment
 from comments.moderation import CommentModerator, SubmissionSignals
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +198,16 @@ def test_moderator_decides_without_the_web():
     assert moderator.moderate(comment, SubmissionSignals(seconds_to_submit=10)).status == (
         Comment.Status.SPAM
     )
+
+
+def test_logged_in_author_with_an_approved_comment_is_approved_when_on(
+    client, post_comment, settings
+):
+    settings.COMMENTS_AUTO_APPROVE_RETURNING = True
+    user = UserFactory()
+    CommentFactory(user=user, author_email="")
+    client.force_login(user)
+
+    comment = stored(post_comment)
+
+    assert comment.status == Comment.Status.APPROVED

@@ -675,3 +675,15 @@ def test_links_on_a_form_sent_back_with_errors_lead_to_the_article(post_comment,
     assert f'href="{url}?replytocom={first.pk}#respond"' in html
     assert f'href="{url}?cpage=2#comments">Newer comments' in html
     assert f'href="{url}#respond">Cancel reply' in html
+
+
+def test_authors_pending_reply_is_shown_nested_under_the_comment_it_answers(client, post_comment):
+    article = ArticleFactory()
+    parent = CommentFactory(article=article)
+    post_comment(article, parent=parent.pk)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    reply = Comment.objects.get(parent=parent)
+    assert html.index(f'id="comment-{parent.pk}"') < html.index('<ol class="children">')
+    assert f'id="comment-{reply.pk}" class="comment depth-2 comment-awaiting"' in html
