@@ -1,0 +1,388 @@
+"""Importing a WordPress export into articles and comments, in one transaction.
+
+Keyed on WordPress ids (posts by `Article.wordpress_id`, comments by
+`(article, Comment.wordpress_id)`), so importing the same file again creates nothing,
+and an interrupted import (which rolls back whole) can simply be run again.
+"""
+
+import ipaddress
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, ArticleAuthor, Author, Category, Tag
+from comments.models import Comment
+from comments.rendering import render_comment_body
+
+from .content import convert_post_content, plain_text
+from .wxr import WxrAuthor, WxrItem, WxrTerm, read_wxr
+
+ARTICLE_STATUSES = {
+    "publish": Article.Status.PUBLISHED,
+    "future": Article.Status.PUBLISHED,  # with its future date: scheduled
+    "draft": Article.Status.DRAFT,
+    "pending": Article.Status.DRAFT,
+    "private": Article.Status.DRAFT,
+}
+COMMENT_STATUSES = {
+    "1": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REMOVED,
+    "post-trashed": Comment.Status.REMOVED,
+}
+IMPORTED_NOTE = "Imported from WordPress"
+COMMENT_BATCH_SIZE = 2000
+
+
+@dataclass
+class ImportSummary:
+    articles_created: Counter = field(default_factory=Counter)  # by editorial state
+    articles_existing: int = 0
+    comments_created: Counter = field(default_factory=Counter)  # by status
+    comments_existing: int = 0
+    authors_created: int = 0
+    categories_created: int = 0
+    tags_created: int = 0
+    skipped: Counter = field(default_factory=Counter)  # why -> how many
+    notes: Counter = field(default_factory=Counter)  # what was changed on the way in
+    dropped_shortcodes: Counter = field(default_factory=Counter)
+
+    def lines(self):
+        created = sum(self.articles_created.values())
+        states = ", ".join(f"{n} {s}" for s, n in sorted(self.articles_created.items()))
+        yield (
+            f"Articles: {created} created ({states or 'none'}), "
+            f"{self.articles_existing} already imported."
+        )
+        comments = sum(self.comments_created.values())
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.comments_created.items()))
+        yield (
+            f"Comments: {comments} created ({statuses or 'none'}), "
+            f"{self.comments_existing} already imported."
+        )
+        yield (
+            f"Authors: {self.authors_created} created; categories: {self.categories_created}; "
+            f"tags: {self.tags_created}."
+        )
+        for why, count in sorted(self.skipped.items()):
+            yield f"Skipped {count}: {why}."
+        for what, count in sorted(self.notes.items()):
+            yield f"Note ({count}): {what}."
+        if self.dropped_shortcodes:
+            names = ", ".join(f"[{n}] ×{c}" for n, c in self.dropped_shortcodes.most_common())
+            yield f"Shortcodes with no equivalent, removed: {names}."
+
+
+def parse_wordpress_date(value, *, gmt):
+    """'2010-10-05 07:27:25' as an aware datetime; None for WordPress's zero date.
+
+    Local dates are read in the site's TIME_ZONE: a WXR file does not say the blog's.
+    """
+    if not value or value.startswith("0000-00-00"):
+        return None
+    try:
+        naive = datetime.strptime(value.strip()[:19], "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    if gmt:
+        return naive.replace(tzinfo=UTC)
+    return timezone.make_aware(naive)
+
+
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _unique_slug(base, taken, max_length=200, fallback="article"):
+    base = (base or fallback)[:max_length].strip("-") or fallback
+    slug, n = base, 2
+    while slug in taken:
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+        n += 1
+    taken.add(slug)
+    return slug
+
+
+def _term_slug(slug, name):
+    return slugify(unquote(slug)) or slugify(name) or slugify(name, allow_unicode=True)
+
+
+@dataclass
+class _PendingComment:
+    article_id: int
+    record: object  # WxrComment
+
+
+class WxrImporter:
+    """Reads one WXR file into the database. Use run(); read .summary afterwards."""
+
+    def __init__(self, *, progress=None):
+        self.summary = ImportSummary()
+        # Called with the number of bytes read so far, for a progress bar.
+        self.progress = progress
+        self._authors = {}
+        self._categories = {}
+        self._tags = {}
+        self._pending = []
+
+    def run(self, source, *, dry_run=False):
+        with transaction.atomic():
+            self._load_existing()
+            for record in read_wxr(source):
+                if isinstance(record, WxrAuthor):
+                    self._author(record.login, record)
+                elif isinstance(record, WxrTerm):
+                    self._term(record)
+                elif isinstance(record, WxrItem):
+                    self._item(record)
+                if self.progress is not None:
+                    self.progress()
+            self._flush_comments()
+            if dry_run:
+                transaction.set_rollback(True)
+        return self.summary
+
+    def _load_existing(self):
+        self._article_ids = dict(
+            Article.objects.filter(wordpress_id__isnull=False).values_list("wordpress_id", "pk")
+        )
+        self._article_slugs = set(Article.objects.values_list("slug", flat=True))
+        self._authors = {a.wordpress_login: a for a in Author.objects.exclude(wordpress_login="")}
+        self._author_slugs = set(Author.objects.values_list("slug", flat=True))
+        self._categories = {c.slug: c for c in Category.objects.all()}
+        self._tags = {t.slug: t for t in Tag.objects.all()}
+
+    # --- authors, categories, tags ----------------------------------------------------
+
+    def _author(self, login, record=None):
+        login = login or "unknown"
+        author = self._authors.get(login)
+        if author is None:
+            name = ""
+            if record is not None:
+                name = plain_text(record.display_name) or plain_text(
+                    f"{record.first_name} {record.last_name}"
+                )
+            slug = _unique_slug(slugify(login), self._author_slugs, fallback="author")
+            author = Author.objects.create(
+                name=name or login, slug=slug, wordpress_login=login[:60]
+            )
+            self._authors[login] = author
+            self.summary.authors_created += 1
+        return author
+
+    def _term(self, record):
+        if record.taxonomy == "category":
+            return self._category(record.slug, record.name, record.description)
+        if record.taxonomy == "post_tag":
+            return self._tag(record.slug, record.name)
+        self.summary.skipped[f"terms of taxonomy '{record.taxonomy}' (no equivalent)"] += 1
+        return None
+
+    def _category(self, slug, name, description=""):
+        slug = _term_slug(slug, name)[:200] or "category"
+        category = self._categories.get(slug)
+        if category is None:
+            category = Category.objects.create(
+                slug=slug, name=plain_text(name) or slug, description=plain_text(description)
+            )
+            self._categories[slug] = category
+            self.summary.categories_created += 1
+        return category
+
+    def _tag(self, slug, name):
+        slug = _term_slug(slug, name)[:200] or "tag"
+        tag = self._tags.get(slug)
+        if tag is None:
+            tag = Tag.objects.create(slug=slug, name=plain_text(name) or slug)
+            self._tags[slug] = tag
+            self.summary.tags_created += 1
+        return tag
+
+    # --- posts --------------------------------------------------------------------------
+
+    def _item(self, item):
+        if item.post_type != "post":
+            kind = item.post_type or "untyped item"
+            self.summary.skipped[f"{kind} items (no equivalent)"] += 1
+            if item.comments:
+                self.summary.skipped[f"comments on {kind} items"] += len(item.comments)
+            return
+        if item.status not in ARTICLE_STATUSES:
+            self.summary.skipped[f"posts with status '{item.status}'"] += 1
+            if item.comments:
+                self.summary.skipped[f"comments on posts with status '{item.status}'"] += len(
+                    item.comments
+                )
+            return
+        article_id = self._article_ids.get(item.post_id)
+        if article_id is None:
+            article_id = self._create_article(item).pk
+            self._article_ids[item.post_id] = article_id
+        else:
+            self.summary.articles_existing += 1
+        for comment in item.comments:
+            if comment.type in ("pingback", "trackback"):
+                self.summary.skipped[f"{comment.type}s"] += 1
+                continue
+            self._pending.append(_PendingComment(article_id, comment))
+        if len(self._pending) >= COMMENT_BATCH_SIZE:
+            self._flush_comments()
+
+    def _create_article(self, item):
+        status = ARTICLE_STATUSES[item.status]
+        published_at = parse_wordpress_date(item.post_date_gmt, gmt=True)
+        if published_at is None and status == Article.Status.PUBLISHED:
+            # A draft's zero GMT date means "no date chosen yet"; a published post's
+            # means the GMT field was lost, and its local date is the one readers saw.
+            published_at = parse_wordpress_date(item.post_date, gmt=False)
+        if status == Article.Status.PUBLISHED and published_at is None:
+            status = Article.Status.DRAFT
+            self.summary.notes["published posts without a date imported as drafts"] += 1
+        if item.password and status == Article.Status.PUBLISHED:
+            status = Article.Status.DRAFT
+            self.summary.notes["password-protected posts imported as drafts"] += 1
+
+        converted = convert_post_content(item.content)
+        self.summary.dropped_shortcodes.update(converted.dropped_shortcodes)
+        standfirst = plain_text(item.excerpt) or converted.teaser
+        title = plain_text(item.title)
+        if not title:
+            title = "(no title)"
+            self.summary.notes["posts without a title"] += 1
+        slug_source = slugify(unquote(item.post_name)) or slugify(title)
+        link = urlsplit(item.link)
+        path = unquote(link.path) if link.path not in ("", "/") else ""
+
+        article = Article(
+            title=title[:300],
+            slug=_unique_slug(slug_source, self._article_slugs),
+            standfirst=standfirst,
+            body=converted.body,
+            status=status,
+            published_at=published_at,
+            comments_open=item.comment_status != "closed",
+            wordpress_id=item.post_id,
+            wordpress_path=path[:500],
+        )
+        categories = [(s, n) for d, s, n in item.terms if d == "category"]
+        tags = [(s, n) for d, s, n in item.terms if d == "post_tag"]
+        if categories:
+            article.category = self._category(*categories[0])
+        article.save()  # sanitises the body
+        ArticleAuthor.objects.create(article=article, author=self._author(item.creator))
+        if tags:
+            article.tags.set({self._tag(*t) for t in tags})
+        state = "scheduled" if article.is_scheduled else article.status
+        self.summary.articles_created[state] += 1
+        return article
+
+    # --- comments -----------------------------------------------------------------------
+
+    def _flush_comments(self):
+        """Create the pending comments, parents before replies, in a few queries.
+
+        Comments are created one reply depth at a time, so each level's parents already
+        have their primary keys; a reply to a comment that is not in the file (or was a
+        pingback) becomes a top-level comment.
+        """
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        article_ids = {p.article_id for p in pending}
+        known = {
+            (article_id, wordpress_id): pk
+            for article_id, wordpress_id, pk in Comment.objects.filter(
+                article_id__in=article_ids, wordpress_id__isnull=False
+            ).values_list("article_id", "wordpress_id", "pk")
+        }
+        new = {}
+        for p in pending:
+            key = (p.article_id, p.record.id)
+            if key in known or key in new:
+                self.summary.comments_existing += 1
+            else:
+                new[key] = p
+
+        depth_cache = {}
+
+        def depth(key):
+            chain, chained, current = [], set(), key
+            while current not in depth_cache:
+                parent = (current[0], new[current].record.parent_id)
+                if parent[1] == 0 or parent not in new or parent in chained or parent == current:
+                    depth_cache[current] = 0
+                    break
+                chain.append(current)
+                chained.add(current)
+                current = parent
+            level = depth_cache[current]
+            for child in reversed(chain):
+                level += 1
+                depth_cache[child] = level
+            return depth_cache[key]
+
+        levels = defaultdict(list)
+        for key in new:
+            levels[depth(key)].append(key)
+
+        for level in sorted(levels):
+            comments = []
+            for key in levels[level]:
+                record = new[key].record
+                parent_pk = None
+                if record.parent_id:
+                    parent_pk = known.get((key[0], record.parent_id))
+                    if parent_pk is None:
+                        self.summary.notes[
+                            "replies to comments not in the file, imported as top-level"
+                        ] += 1
+                comments.append(self._comment(key[0], record, parent_pk))
+            Comment.objects.bulk_create(comments, batch_size=500)
+            if any(c.pk is None for c in comments):
+                # Backends that cannot return primary keys from a bulk insert.
+                ids = {c.wordpress_id for c in comments}
+                for article_id, wordpress_id, pk in Comment.objects.filter(
+                    article_id__in=article_ids, wordpress_id__in=ids
+                ).values_list("article_id", "wordpress_id", "pk"):
+                    known[(article_id, wordpress_id)] = pk
+            else:
+                for c in comments:
+                    known[(c.article_id, c.wordpress_id)] = c.pk
+            for c in comments:
+                self.summary.comments_created[c.status] += 1
+
+    def _comment(self, article_id, record, parent_pk):
+        status = COMMENT_STATUSES.get(record.approved)
+        if status is None:
+            status = Comment.Status.PENDING
+            self.summary.notes[f"comments with unknown status '{record.approved}' held"] += 1
+        submitted_at = parse_wordpress_date(record.date_gmt, gmt=True) or parse_wordpress_date(
+            record.date, gmt=False
+        )
+        url = record.author_url.strip()
+        return Comment(
+            article_id=article_id,
+            parent_id=parent_pk,
+            author_name=plain_text(record.author)[:245] or "Anonymous",
+            author_email=record.author_email.strip()[:100],
+            author_url=url if len(url) <= 200 else "",
+            body=record.content,
+            # bulk_create bypasses Comment.save(), which is what renders the body.
+            body_html=render_comment_body(record.content),
+            status=status,
+            moderation_reason=IMPORTED_NOTE,
+            submitted_at=submitted_at or timezone.now(),
+            ip_address=_valid_ip(record.author_ip),
+            wordpress_id=record.id,
+        )
