@@ -97,6 +97,13 @@ def _replace_shortcodes(content, dropped):
     return _SHORTCODE.sub(replace, content)
 
 
+def escape_shortcodes(html_text: str) -> str:
+    """Brackets that WordPress would read as a shortcode, written as its literal [[...]]."""
+    if "[" not in html_text:
+        return html_text
+    return _SHORTCODE.sub(lambda m: m[0] if m[1] and m[6] else f"[{m[0]}]", html_text)
+
+
 def _caption(attributes, content):
     """[caption]<img> Text[/caption] as <figure><img><figcaption>Text</figcaption></figure>."""
     caption = attributes.get("caption", "")
