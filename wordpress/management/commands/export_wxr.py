@@ -25,4 +25,5 @@ class Command(BaseCommand):
                 write_wxr(out, site_url=site_url)
             self.stderr.write(f"Wrote {file}")
         else:
-            write_wxr(sys.stdout, site_url=site_url)
+            # The raw stream: OutputWrapper would add a newline to every write.
+            write_wxr(getattr(self.stdout, "_out", sys.stdout), site_url=site_url)

@@ -1,0 +1,106 @@
+"""Importing WordPress's own Theme Unit Test export, checked against a plain read of it."""
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+import pytest
+
+from articles.models import Article
+from comments.models import Comment
+
+from .conftest import THEME_UNIT_TEST_DATA
+
+pytestmark = pytest.mark.django_db
+WP = "{https://wordpress.org/export/1.2/}"
+
+
+def _expected():
+    """Counts computed independently of the importer, with a plain ElementTree pass."""
+    tree = ET.parse(THEME_UNIT_TEST_DATA)  # noqa: S314 -- our own trusted fixture
+    articles, comments = Counter(), Counter()
+    depths = []
+    for item in tree.iter("item"):
+        if item.findtext(f"{WP}post_type") != "post":
+            continue
+        status = item.findtext(f"{WP}status")
+        if status in ("publish", "future") and not item.findtext(f"{WP}post_password"):
+            articles[status] += 1
+        elif status in ("publish", "future", "draft", "pending", "private"):
+            articles["draft"] += 1
+        parents = {}
+        for comment in item.findall(f"{WP}comment"):
+            if comment.findtext(f"{WP}comment_type") in ("pingback", "trackback"):
+                continue
+            comments[comment.findtext(f"{WP}comment_approved")] += 1
+            parents[comment.findtext(f"{WP}comment_id")] = comment.findtext(f"{WP}comment_parent")
+        for comment_id in parents:
+            depth = 0
+            while parents.get(comment_id, "0") != "0":
+                comment_id = parents[comment_id]
+                depth += 1
+            depths.append(depth)
+    return articles, comments, max(depths)
+
+
+def _depth(comment):
+    depth = 0
+    while comment.parent is not None:
+        comment = comment.parent
+        depth += 1
+    return depth
+
+
+@pytest.fixture
+def imported(import_wxr):
+    return import_wxr(THEME_UNIT_TEST_DATA)
+
+
+def test_articles_by_state_match_the_export(imported):
+    articles, _, _ = _expected()
+
+    assert Article.objects.published().count() == articles["publish"]
+    assert Article.objects.scheduled().count() == articles["future"]
+    assert Article.objects.drafts().count() == articles["draft"]
+
+
+def test_comments_by_status_match_the_export(imported):
+    _, comments, _ = _expected()
+
+    assert Comment.objects.approved().count() == comments["1"]
+    assert Comment.objects.pending().count() == comments["0"]
+    assert Comment.objects.spam().count() == comments["spam"]
+    assert Comment.objects.removed().count() == comments["trash"]
+
+
+def test_reply_threads_keep_their_depth(imported):
+    _, _, deepest = _expected()
+
+    assert deepest >= 5
+    assert max(_depth(c) for c in Comment.objects.select_related("parent")) == deepest
+
+
+def test_summary_reports_what_was_skipped_and_why(imported):
+    assert "Skipped 21: page items (no equivalent)." in imported
+    assert "Skipped 37: attachment items (no equivalent)." in imported
+    assert "Skipped 2: pingbacks." in imported
+    assert "Skipped 2: trackbacks." in imported
+
+
+def test_every_published_article_renders(imported, client):
+    for article in Article.objects.published():
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200, article.wordpress_id
+
+
+def test_pending_comment_is_not_shown_on_its_article(imported, client):
+    pending = Comment.objects.pending().select_related("article").get()
+    response = client.get(pending.article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert pending.body_html not in response.content.decode()
+
+
+def test_password_protected_post_is_not_published(imported):
+    article = Article.objects.get(slug="template-password-protected")
+
+    assert article.status == Article.Status.DRAFT
