@@ -70,6 +70,8 @@ def convert_post_content(content: str) -> ConvertedPost:
 
 def plain_text(markup: str) -> str:
     """HTML (a title, an excerpt) as the plain text our templates escape on output."""
+    if "<" not in markup and "&" not in markup:
+        return " ".join(markup.split())
     return " ".join(html.unescape(strip_tags(markup)).split())
 
 

@@ -4,7 +4,6 @@ Written as rows are read, with .iterator(), so memory stays flat however many ar
 and comments there are. It is the operator's own backup: commenters' emails are in it.
 """
 
-import re
 from datetime import UTC
 
 from django.conf import settings
@@ -19,9 +18,8 @@ from comments.models import Comment
 
 from .content import escape_shortcodes
 from .importer import BYLINES_META_KEY
+from .wxr import NOT_XML, cdata
 
-# Characters XML 1.0 cannot carry at all, even in CDATA.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 COMMENT_APPROVED = {
     Comment.Status.APPROVED: "1",
     Comment.Status.PENDING: "0",
@@ -31,14 +29,8 @@ COMMENT_APPROVED = {
 _ZERO_DATE = "0000-00-00 00:00:00"
 
 
-def cdata(text):
-    """Text as CDATA; a "]]>" inside is split across two sections, as WordPress does."""
-    text = _NOT_XML.sub("", text or "")
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
 def text(value):
-    return escape(_NOT_XML.sub("", str(value or "")))
+    return escape(NOT_XML.sub("", str(value or "")))
 
 
 def wordpress_date(value, *, gmt):

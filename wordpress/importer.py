@@ -164,20 +164,18 @@ class RowInserter:
 
     def insert(self, rows):
         """Insert `rows`, dicts of field attname -> Python value."""
-        defaults = {f.attname: f.get_default() for f in self.fields}
-        adapt = {
-            f.attname: self._adapter(f)
-            for f in self.fields
+        columns = [(f.attname, f.get_default()) for f in self.fields]
+        adapters = [
+            (index, self._adapter(f))
+            for index, f in enumerate(self.fields)
             if f.get_internal_type() not in self.PLAIN_TYPES
-        }
+        ]
         prepared = []
         for row in rows:
-            values = []
-            for f in self.fields:
-                value = row.get(f.attname, defaults[f.attname])
-                if value is not None and f.attname in adapt:
-                    value = adapt[f.attname](value)
-                values.append(value)
+            values = [row.get(name, default) for name, default in columns]
+            for index, adapt in adapters:
+                if values[index] is not None:
+                    values[index] = adapt(values[index])
             prepared.append(values)
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, prepared)
@@ -232,7 +230,7 @@ class WxrImporter:
     # --- authors, categories, tags ----------------------------------------------------
 
     def _author(self, login, record=None):
-        login = login or "unknown"
+        login = (login or "unknown")[:60]
         author = self._authors.get(login)
         if author is None:
             name = ""
@@ -241,9 +239,7 @@ class WxrImporter:
                     f"{record.first_name} {record.last_name}"
                 )
             slug = _unique_slug(slugify(login), self._author_slugs, fallback="author")
-            author = Author.objects.create(
-                name=name or login, slug=slug, wordpress_login=login[:60]
-            )
+            author = Author.objects.create(name=name or login, slug=slug, wordpress_login=login)
             self._authors[login] = author
             self.summary.authors_created += 1
         return author
@@ -327,7 +323,8 @@ class WxrImporter:
         if not title:
             title = "(no title)"
             self.summary.notes["posts without a title"] += 1
-        slug_source = slugify(unquote(item.post_name)) or slugify(title)
+        # Our URLs take ASCII slugs; a title in another script falls back to the post id.
+        slug_source = slugify(unquote(item.post_name)) or slugify(title) or f"post-{item.post_id}"
         link = urlsplit(item.link)
         path = unquote(link.path) if link.path not in ("", "/") else ""
 

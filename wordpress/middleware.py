@@ -5,7 +5,7 @@ root, and any 404 whose path was an imported article's WordPress permalink, answ
 301 to the article. Only published articles redirect; anything else stays a 404.
 """
 
-from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 
 from articles.models import Article
 
@@ -15,7 +15,7 @@ class WordPressRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path == "/" and "p" in request.GET:
+        if request.path_info == "/" and "p" in request.GET:
             # The front page would answer 200 and ignore ?p=, so this is decided first.
             return self._post_id_redirect(request.GET["p"])
         response = self.get_response(request)
@@ -31,7 +31,7 @@ class WordPressRedirectMiddleware:
         if post_id.isdigit():
             article = Article.objects.published().filter(wordpress_id=int(post_id)).first()
         if article is None:
-            return HttpResponseNotFound("No published article has that WordPress id.")
+            raise Http404("No published article has that WordPress id.")
         return HttpResponsePermanentRedirect(article.get_absolute_url())
 
     @staticmethod

@@ -10,7 +10,7 @@ ten carries a link, as real comment sections do.
 import random
 from datetime import UTC, datetime, timedelta
 
-from .exporter import cdata
+from .wxr import cdata
 
 _WORDS = [
     "council", "budget", "vote", "street", "library", "school", "water", "park", "housing",

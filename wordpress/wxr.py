@@ -27,6 +27,16 @@ _NAMESPACE_PREFIXES = [
 ]
 
 
+# Characters XML 1.0 cannot carry at all, even in CDATA.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def cdata(text):
+    """Text as CDATA; a "]]>" inside is split across two sections, as WordPress does."""
+    text = NOT_XML.sub("", text or "")
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
 class WxrError(Exception):
     """The file cannot be imported: not XML, hostile XML, or not a WordPress export."""
 
@@ -161,23 +171,33 @@ def _term(element):
     )
 
 
+_COMMENT_FIELDS = {
+    "wp:comment_id": "id",
+    "wp:comment_parent": "parent_id",
+    "wp:comment_author": "author",
+    "wp:comment_author_email": "author_email",
+    "wp:comment_author_url": "author_url",
+    "wp:comment_author_IP": "author_ip",
+    "wp:comment_date": "date",
+    "wp:comment_date_gmt": "date_gmt",
+    "wp:comment_approved": "approved",
+    "wp:comment_type": "type",
+}
+
+
 def _comment(element):
-    t = _texts(element)
-    # Content keeps its whitespace: the commenter's line breaks are paragraphs.
-    content = next((c.text or "" for c in element if _name(c.tag) == "wp:comment_content"), "")
-    return WxrComment(
-        id=_int(t.get("wp:comment_id")),
-        parent_id=_int(t.get("wp:comment_parent")),
-        author=t.get("wp:comment_author", ""),
-        author_email=t.get("wp:comment_author_email", ""),
-        author_url=t.get("wp:comment_author_url", ""),
-        author_ip=t.get("wp:comment_author_IP", ""),
-        date=t.get("wp:comment_date", ""),
-        date_gmt=t.get("wp:comment_date_gmt", ""),
-        content=content,
-        approved=t.get("wp:comment_approved", ""),
-        type=t.get("wp:comment_type", ""),
-    )
+    fields = dict.fromkeys(_COMMENT_FIELDS.values(), "")
+    content = ""
+    for child in element:
+        name = _name(child.tag)
+        if name == "wp:comment_content":
+            # Content keeps its whitespace: the commenter's line breaks are paragraphs.
+            content = child.text or ""
+        elif name in _COMMENT_FIELDS:
+            fields[_COMMENT_FIELDS[name]] = (child.text or "").strip()
+    fields["id"] = _int(fields["id"])
+    fields["parent_id"] = _int(fields["parent_id"])
+    return WxrComment(content=content, **fields)
 
 
 def _item(element):

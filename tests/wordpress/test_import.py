@@ -178,3 +178,20 @@ def test_body_is_sanitised_after_conversion(write_wxr, import_wxr):
     body = Article.objects.get().body
     assert "<script" not in body
     assert "javascript:" not in body
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_older_wxr_versions_are_read(write_wxr, import_wxr, version):
+    from .conftest import WXR_HEAD
+
+    head = WXR_HEAD.replace("export/1.2/", f"export/{version}/")
+    import_wxr(write_wxr(wxr_post(1, comments=wxr_comment(11)), head=head))
+
+    assert Article.objects.get().wordpress_id == 1
+    assert Comment.objects.get().wordpress_id == 11
+
+
+def test_title_without_an_ascii_slug_gets_one_from_the_post_id(write_wxr, import_wxr):
+    import_wxr(write_wxr(wxr_post(77, title="日本語", slug="%e6%97%a5")))
+
+    assert Article.objects.get().slug == "post-77"
