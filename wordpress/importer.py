@@ -192,7 +192,7 @@ class WxrImporter:
 
     def __init__(self, *, progress=None):
         self.summary = ImportSummary()
-        # Called with the number of bytes read so far, for a progress bar.
+        # Called after each record read, to move a progress bar on.
         self.progress = progress
         self._authors = {}
         self._categories = {}

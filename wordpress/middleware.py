@@ -15,7 +15,7 @@ class WordPressRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info == "/" and "p" in request.GET:
+        if request.path_info in ("/", "/index.php") and "p" in request.GET:
             # The front page would answer 200 and ignore ?p=, so this is decided first.
             return self._post_id_redirect(request.GET["p"])
         response = self.get_response(request)

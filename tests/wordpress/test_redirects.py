@@ -23,6 +23,13 @@ def test_post_id_link_redirects_permanently_to_the_article(client, imported_arti
     assert response["Location"] == imported_article.get_absolute_url()
 
 
+def test_post_id_link_through_index_php_redirects_too(client, imported_article):
+    response = client.get("/index.php?p=1148")
+
+    assert response.status_code == 301
+    assert response["Location"] == imported_article.get_absolute_url()
+
+
 def test_post_id_link_to_a_draft_is_not_found(client):
     ArticleFactory(wordpress_id=7, status=Article.Status.DRAFT)
 

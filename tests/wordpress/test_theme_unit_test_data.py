@@ -104,3 +104,24 @@ def test_password_protected_post_is_not_published(imported):
     article = Article.objects.get(slug="template-password-protected")
 
     assert article.status == Article.Status.DRAFT
+
+
+def test_old_links_of_published_articles_lead_to_them(imported, client):
+    for article in Article.objects.published():
+        assert article.wordpress_path
+        response = client.get(article.wordpress_path)
+        if article.wordpress_path != article.get_absolute_url():
+            assert response.status_code == 301, article.wordpress_path
+            assert response["Location"] == article.get_absolute_url()
+        response = client.get(f"/?p={article.wordpress_id}")
+        assert response.status_code == 301
+        assert response["Location"] == article.get_absolute_url()
+
+
+def test_old_links_of_drafts_and_scheduled_articles_stay_not_found(imported, client):
+    hidden = Article.objects.exclude(pk__in=Article.objects.published())
+    assert hidden.exists()
+    for article in hidden:
+        assert client.get(f"/?p={article.wordpress_id}").status_code == 404
+        if article.wordpress_path:
+            assert client.get(article.wordpress_path).status_code == 404
