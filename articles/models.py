@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +81,27 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
+
+    def publish(self, now=None):
+        """Publish these articles: undated ones now, dated ones at their date (maybe later).
+
+        Returns the number of articles that were drafts.
+        """
+        now = now or timezone.now()
+        drafts = self.filter(status=Article.Status.DRAFT)
+        with transaction.atomic():
+            count = drafts.count()
+            drafts.filter(published_at__isnull=True).update(
+                status=Article.Status.PUBLISHED, published_at=now, updated_at=now
+            )
+            drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
+        return count
+
+    def unpublish(self):
+        """Back to draft, keeping the date, so publishing again restores the permalink."""
+        return self.exclude(status=Article.Status.DRAFT).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
 
     def with_bylines(self):
         """Authors (in byline order) and category in a fixed number of queries."""

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class CommentsConfig(AppConfig):
@@ -7,3 +8,16 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import signals
+        from .models import Comment
+
+        post_save.connect(
+            signals.notify_moderators_of_held_comment,
+            sender=Comment,
+            dispatch_uid="comments.notify_moderators_of_held_comment",
+        )
+        signals.comment_status_changed.connect(
+            signals.notify_authors_of_approval,
+            sender=Comment,
+            dispatch_uid="comments.notify_authors_of_approval",
+        )

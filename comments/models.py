@@ -1,9 +1,19 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.urls import reverse
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Concat, Lower, Substr
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom.db import insert_from_select
+
+from .rendering import render_comment_body
+from .signals import comment_status_changed
 
 
 class CommentQuerySet(models.QuerySet):
@@ -30,34 +40,146 @@ class CommentQuerySet(models.QuerySet):
     def removed(self):
         return self.filter(status=Comment.Status.REMOVED)
 
+    def purgeable(self, *, days, now=None):
+        """Spam and removed comments moderated more than `days` ago, like WordPress's trash.
+
+        Counted from the last status change; comments moderated before status_changed_at
+        existed (imports) count from when they were submitted.
+        """
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+        return self.alias(moderated_at=Coalesce("status_changed_at", "submitted_at")).filter(
+            status__in=[Comment.Status.SPAM, Comment.Status.REMOVED], moderated_at__lt=cutoff
+        )
+
+    def purge(self):
+        """Delete these comments for good, keeping their replies in the thread.
+
+        As WordPress does, a reply to a deleted comment moves up to the deleted comment's
+        own parent (the nearest one that stays). Returns the number of comments deleted.
+        """
+        with transaction.atomic():
+            doomed = dict(self.values_list("pk", "parent_id"))
+            if not doomed:
+                return 0
+            survivors = Comment.objects.filter(parent_id__in=doomed).exclude(pk__in=doomed)
+            new_parents = {}
+            for pk, parent_id in survivors.values_list("pk", "parent_id"):
+                while parent_id in doomed:
+                    parent_id = doomed[parent_id]
+                new_parents.setdefault(parent_id, []).append(pk)
+            for parent_id, pks in new_parents.items():
+                Comment.objects.filter(pk__in=pks).update(parent_id=parent_id)
+            Comment.objects.filter(pk__in=doomed).delete()
+        return len(doomed)
+
+    def by_emails(self, emails):
+        """Every comment written with these email addresses, whatever their case."""
+        wanted = {email.strip().lower() for email in emails if email and email.strip()}
+        return self.alias(email_lower=Lower("author_email")).filter(email_lower__in=wanted)
+
     def change_status(self, to_status, *, by=None, note=""):
         """Move every comment in this queryset to `to_status`, with an audit row each.
 
         Runs in a fixed number of queries whatever the number of comments, in one
-        transaction. Comments already in `to_status` are left alone. Returns the number
-        of comments changed.
+        transaction: the audit rows are written by one INSERT ... SELECT, and the comments
+        they name are updated by one UPDATE. With a user (`by`), each change is also in
+        the admin's history (LogEntry). Comments already in `to_status` are left alone.
+        Returns the number of comments changed.
         """
         now = timezone.now()
         with transaction.atomic():
-            moving = list(
-                self.exclude(status=to_status).select_for_update().values_list("pk", "status")
+            moving = self.exclude(status=to_status)
+            # Lock first (PostgreSQL), so two moderators acting at once cannot both move,
+            # and both audit, the same comment.
+            list(moving.select_for_update().values_list("pk", flat=True))
+            changed = insert_from_select(
+                CommentStatusChange,
+                moving,
+                {
+                    "comment": F("pk"),
+                    "from_status": F("status"),
+                    "to_status": to_status,
+                    "changed_by": by.pk if by is not None else None,
+                    "changed_at": now,
+                    "note": note,
+                },
             )
-            if not moving:
+            if not changed:
                 return 0
-            pks = [pk for pk, _ in moving]
-            Comment.objects.filter(pk__in=pks).update(status=to_status, status_changed_at=now)
-            CommentStatusChange.objects.bulk_create(
-                CommentStatusChange(
-                    comment_id=pk,
-                    changed_by=by,
-                    changed_at=now,
-                    from_status=from_status,
-                    to_status=to_status,
-                    note=note,
-                )
-                for pk, from_status in moving
+            batch = CommentStatusChange.objects.batch(changed_at=now, changed_by=by)
+            Comment.objects.filter(pk__in=batch.values("comment_id")).update(
+                status=to_status, status_changed_at=now
             )
-        return len(moving)
+            if by is not None:
+                batch.log_to_admin_history(by, f"Marked {Comment.Status(to_status).label}.")
+            comment_status_changed.send(
+                sender=Comment, to_status=to_status, changed_at=now, changed_by=by
+            )
+        return changed
+
+    def export_personal_data(self):
+        """What the site holds about the commenters of these comments, as JSON-ready dicts."""
+        return [
+            {
+                "article": comment.article.title,
+                "article_url": absolute_url(comment.article.get_absolute_url()),
+                "comment_url": absolute_url(comment.get_absolute_url()),
+                "date": comment.submitted_at.isoformat(),
+                "name": comment.author_name,
+                "email": comment.author_email,
+                "website": comment.author_url,
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "text": comment.body,
+                "status": comment.status,
+            }
+            for comment in self.select_related("article").order_by("submitted_at", "pk")
+        ]
+
+    def erase_personal_data(self, *, by=None, remove_text=False):
+        """Anonymise these comments as WordPress's eraser does; optionally drop the text.
+
+        The name becomes "Anonymous"; email, website, IP address, user agent and the link
+        to a user account are cleared. Each comment gets an audit row (status unchanged,
+        with a note) and, with a user, an admin history entry. Returns the number erased.
+        """
+        now = timezone.now()
+        note = "Personal data erased" + (", text removed" if remove_text else "") + "."
+        fields = {
+            "author_name": "Anonymous",
+            "author_email": "",
+            "author_url": "",
+            "ip_address": None,
+            "user_agent": "",
+            "user": None,
+        }
+        if remove_text:
+            fields |= {"body": ERASED_TEXT, "body_html": render_comment_body(ERASED_TEXT)}
+        with transaction.atomic():
+            erased = insert_from_select(
+                CommentStatusChange,
+                self,
+                {
+                    "comment": F("pk"),
+                    "from_status": F("status"),
+                    "to_status": F("status"),
+                    "changed_by": by.pk if by is not None else None,
+                    "changed_at": now,
+                    "note": note,
+                },
+            )
+            batch = CommentStatusChange.objects.batch(changed_at=now, changed_by=by)
+            Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
+            if by is not None and erased:
+                batch.log_to_admin_history(by, note)
+        return erased
+
+
+ERASED_TEXT = "[This comment was removed at its author's request.]"
+
+
+def absolute_url(path):
+    return f"{settings.SITE_URL}{path}"
 
 
 class Comment(models.Model):
@@ -114,13 +236,15 @@ class Comment(models.Model):
                 name="unique_wordpress_comment_per_article",
             )
         ]
+        permissions = [
+            ("moderate_comment", "Can approve, mark as spam, remove and restore comments"),
+            ("view_commenter_personal_data", "Can see commenters' emails and IP addresses"),
+        ]
 
     def __str__(self):
         return f"{self.author_name} on {self.article}"
 
     def save(self, *args, **kwargs):
-        from .rendering import render_comment_body
-
         self.body_html = render_comment_body(self.body)
         super().save(*args, **kwargs)
 
@@ -155,6 +279,73 @@ class Comment(models.Model):
         """Back to the queue, as pending."""
         return self._change_status(self.Status.PENDING, by=by, note=note)
 
+    def reply_as_staff(self, body, *, by):
+        """Post `body` as `by`'s reply, approved at once, as WordPress's "Approve and Reply".
+
+        A pending comment is approved first: a moderator answering it vouches for it.
+        The reply gets its audit row and admin history entry like any approval.
+        """
+        with transaction.atomic():
+            if self.awaiting_moderation:
+                self.approve(by=by, note="Approved by replying to it.")
+            now = timezone.now()
+            reply = Comment.objects.create(
+                article_id=self.article_id,
+                parent=self,
+                user=by,
+                author_name=by.get_full_name() or by.get_username(),
+                author_email=by.email,
+                body=body,
+                status=self.Status.APPROVED,
+                status_changed_at=now,
+                moderation_reason="Reply from staff.",
+                submitted_at=now,
+            )
+            CommentStatusChange.objects.create(
+                comment=reply,
+                changed_by=by,
+                changed_at=now,
+                from_status=self.Status.PENDING,
+                to_status=self.Status.APPROVED,
+                note="Posted by staff from the moderation queue.",
+            )
+            LogEntry.objects.log_actions(by.pk, [reply], ADDITION, "Replied from the admin.")
+            comment_status_changed.send(
+                sender=Comment, to_status=self.Status.APPROVED, changed_at=now, changed_by=by
+            )
+        return reply
+
+
+class CommentStatusChangeQuerySet(models.QuerySet):
+    def batch(self, *, changed_at, changed_by=None):
+        """The rows one change_status() call wrote: they share its time and its user."""
+        return self.filter(changed_at=changed_at, changed_by=changed_by)
+
+    def log_to_admin_history(self, user, message):
+        """One admin LogEntry per comment in these audit rows, in one query."""
+        return insert_from_select(
+            LogEntry,
+            self,
+            {
+                "action_time": F("changed_at"),
+                "user": user.pk,
+                "content_type": ContentType.objects.get_for_model(Comment).pk,
+                "object_id": Concat(F("comment_id"), Value(""), output_field=models.TextField()),
+                "object_repr": Substr(
+                    Concat(
+                        F("comment__author_name"),
+                        Value(" on "),
+                        F("comment__article__title"),
+                        output_field=models.CharField(),
+                    ),
+                    1,
+                    200,
+                ),
+                "action_flag": CHANGE,
+                "change_message": message,
+            },
+        )
+
 
 class CommentStatusChange(models.Model):
     """The audit trail: who moved a comment from which status to which, and when."""
@@ -168,8 +359,12 @@ class CommentStatusChange(models.Model):
     to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
     note = models.CharField(max_length=500, blank=True)
 
+    objects = CommentStatusChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at", "-id"]
+        # change_status() finds the rows it has just written by their shared time.
+        indexes = [models.Index(fields=["changed_at"])]
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"

@@ -50,15 +50,18 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the moderation queue's pending count on every admin page.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "huey.contrib.djhuey",
     "articles",
     "comments",
     "wordpress",
@@ -149,3 +152,44 @@ COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 24 * 60
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
 # Proxies (IP addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR.
 COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
+
+# Moderation: who is told about held comments, and how mail leaves the site.
+# Absolute links in emails (the admin's approve/spam/remove pages) start with SITE_URL.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", default=True)
+# When set, held-comment emails go to these addresses instead of the Moderators group.
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# Spam and removed comments are deleted this many days after they were moderated.
+COMMENTS_PURGE_AFTER_DAYS = env_int("COMMENTS_PURGE_AFTER_DAYS", 30)
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Emails are sent by a huey consumer (`manage.py run_huey`), never inside a request.
+# One machine: a SQLite file beside the database; production: Redis when REDIS_URL is set.
+# The test suite runs tasks immediately, in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": "newsroom",
+    "immediate": env_bool("HUEY_IMMEDIATE", default=TESTING),
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {
+        "huey_class": "huey.SqliteHuey",
+        "filename": os.environ.get("HUEY_SQLITE_FILE", str(BASE_DIR / "huey.sqlite3")),
+    }

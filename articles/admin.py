@@ -1,0 +1,178 @@
+"""The editors' admin: articles with their schedule at a glance, authors, sections, tags."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from comments.models import Comment
+
+from .models import Article, ArticleAuthor, Author, Category, Tag
+
+
+class EditorialStateFilter(admin.SimpleListFilter):
+    """Draft, scheduled or published, as the querysets define them."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.drafts()
+            case "scheduled":
+                return queryset.scheduled()
+            case "published":
+                return queryset.published()
+        return queryset
+
+
+class BylineInline(admin.TabularInline):
+    model = ArticleAuthor
+    verbose_name = "author"
+    verbose_name_plural = "byline (in order)"
+    fields = ["author", "position"]
+    autocomplete_fields = ["author"]
+    ordering = ["position", "id"]
+    extra = 1
+
+
+def preview_or_permalink(article):
+    """Where an editor sees the article: its permalink once live, the preview before."""
+    if article.pk is None:
+        return None
+    if article.is_published:
+        return article.get_absolute_url()
+    return reverse("articles:preview", args=[article.pk])
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "state",
+        "byline",
+        "category",
+        "approved_comments",
+        "pending_comments",
+        "view_link",
+    ]
+    list_filter = [EditorialStateFilter, "status", "published_at", "category"]
+    search_fields = ["title", "standfirst", "slug", "authors__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["category", "tags"]
+    inlines = [BylineInline]
+    actions = ["publish", "unpublish"]
+    show_facets = admin.ShowFacets.NEVER
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        ("Publishing", {"fields": ["status", "published_at", "category", "tags"]}),
+        ("Comments", {"fields": ["comments_open"]}),
+        (
+            "Republished from elsewhere",
+            {"fields": ["original_outlet", "original_url"], "classes": ["collapse"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_bylines()
+            .annotate(
+                approved_comment_count=Count(
+                    "comments", filter=Q(comments__status=Comment.Status.APPROVED)
+                ),
+                pending_comment_count=Count(
+                    "comments", filter=Q(comments__status=Comment.Status.PENDING)
+                ),
+            )
+        )
+
+    def view_on_site(self, article):
+        return preview_or_permalink(article)
+
+    @admin.display(description="state", ordering="published_at")
+    def state(self, article):
+        if article.is_scheduled:
+            local = timezone.localtime(article.published_at)
+            return f"Scheduled for {local:%-d %b %Y, %H:%M}"
+        if article.is_published:
+            return "Published"
+        return "Draft"
+
+    @admin.display(description="by")
+    def byline(self, article):
+        return ", ".join(author.name for author in article.byline_authors)
+
+    @admin.display(description="approved comments", ordering="approved_comment_count")
+    def approved_comments(self, article):
+        return intcomma(article.approved_comment_count)
+
+    @admin.display(description="pending comments", ordering="pending_comment_count")
+    def pending_comments(self, article):
+        return intcomma(article.pending_comment_count)
+
+    @admin.display(description="")
+    def view_link(self, article):
+        label = "View" if article.is_published else "Preview"
+        return format_html('<a href="{}">{}</a>', preview_or_permalink(article), label)
+
+    def _log(self, request, articles, message):
+        if articles:
+            LogEntry.objects.log_actions(request.user.pk, articles, CHANGE, message)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        drafts = list(queryset.drafts().order_by())
+        Article.objects.filter(pk__in=[a.pk for a in drafts]).publish()
+        self._log(request, drafts, "Published.")
+        self.message_user(
+            request,
+            ngettext("%(count)s article published.", "%(count)s articles published.", len(drafts))
+            % {"count": intcomma(len(drafts))},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        live = list(queryset.exclude(status=Article.Status.DRAFT).order_by())
+        Article.objects.filter(pk__in=[a.pk for a in live]).unpublish()
+        self._log(request, live, "Unpublished.")
+        self.message_user(
+            request,
+            ngettext("%(count)s article unpublished.", "%(count)s articles unpublished.", len(live))
+            % {"count": intcomma(len(live))},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user", "notify_on_approved_comment"]
+    list_select_related = ["user"]
+    search_fields = ["name", "slug", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "bio", "user", "notify_on_approved_comment"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,462 @@
+"""The moderators' admin: the Comment changelist is the moderation queue."""
+
+import json
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import ShowFacets
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+
+from articles.models import Article
+
+from .models import Comment, CommentStatusChange
+
+PERSONAL_DATA_PERMISSION = "comments.view_commenter_personal_data"
+MODERATE_PERMISSION = "comments.moderate_comment"
+
+
+@dataclass(frozen=True)
+class Transition:
+    method: str  # the Comment method that makes the change
+    label: str  # what the button says
+    done: str  # what the message says happened
+
+    def message(self, count):
+        if not count:
+            return f"No comments changed: the selected comments were already {self.done}."
+        return ngettext("%(count)s comment %(done)s.", "%(count)s comments %(done)s.", count) % {
+            "count": intcomma(count),
+            "done": self.done,
+        }
+
+
+TRANSITIONS = {
+    "approve": Transition("approve", "Approve", "approved"),
+    "spam": Transition("mark_spam", "Mark as spam", "marked as spam"),
+    "remove": Transition("remove", "Remove", "removed"),
+    "restore": Transition("restore", "Restore to pending", "restored to pending"),
+}
+TARGET_STATUS = {
+    "approve": Comment.Status.APPROVED,
+    "spam": Comment.Status.SPAM,
+    "remove": Comment.Status.REMOVED,
+    "restore": Comment.Status.PENDING,
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on pending comments; every status shows how many it holds."""
+
+    title = "status"
+    parameter_name = "status"
+    default = Comment.Status.PENDING
+    everything = "all"
+
+    def lookups(self, request, model_admin):
+        counts = dict(Comment.objects.order_by().values_list("status").annotate(count=Count("pk")))
+        choices = [
+            (status, f"{label} ({intcomma(counts.get(status, 0))})")
+            for status, label in Comment.Status.choices
+        ]
+        choices.append((self.everything, f"All ({intcomma(sum(counts.values()))})"))
+        return choices
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in Comment.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """The articles with the most comments waiting, and the one being looked at."""
+
+    title = "article"
+    parameter_name = "article"
+    shown = 15
+
+    def lookups(self, request, model_admin):
+        busiest = (
+            Article.objects.filter(comments__status=Comment.Status.PENDING)
+            .annotate(pending=Count("comments"))
+            .order_by("-pending", "-published_at")
+            .values_list("pk", "title", "pending")[: self.shown]
+        )
+        choices = [(str(pk), f"{title} ({intcomma(pending)})") for pk, title, pending in busiest]
+        selected = self.value()
+        if selected and selected.isdigit() and selected not in dict(choices):
+            title = Article.objects.filter(pk=selected).values_list("title", flat=True).first()
+            if title:
+                choices.append((selected, title))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(article_id=value)
+        return queryset
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The comment's audit trail, read-only."""
+
+    model = CommentStatusChange
+    verbose_name = "status change"
+    verbose_name_plural = "moderation history"
+    fields = ["changed_at", "changed_by", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply",
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        max_length=Comment._meta.get_field("body").max_length or 10_000,
+        help_text="Posted at once, approved, under your name. "
+        "A pending comment is approved when you reply to it.",
+    )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "commenter", "article_link", "submitted_at", "status", "reason"]
+    list_display_links = ["excerpt"]
+    list_select_related = ["article"]
+    list_filter = [StatusFilter, ArticleFilter, "submitted_at"]
+    # The counts are in the status filter's own labels; Django's facets would add queries.
+    show_facets = ShowFacets.NEVER
+    ordering = ["-submitted_at", "-pk"]
+    list_per_page = 50
+    actions = [
+        "approve",
+        "mark_spam",
+        "remove",
+        "restore",
+        "export_personal_data",
+        "erase_personal_data",
+    ]
+    inlines = [StatusChangeInline]
+    change_form_template = "admin/comments/comment/change_form.html"
+
+    # What a commenter told us about themselves; only moderators see it.
+    personal_fields = ["author_email", "ip_address", "user_agent", "user"]
+
+    # --- permissions ---------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return False  # Readers write comments; staff reply from a comment's page.
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def has_personal_data_permission(self, request):
+        return request.user.has_perm(PERSONAL_DATA_PERMISSION)
+
+    # --- the queue -----------------------------------------------------------------
+
+    def get_search_fields(self, request):
+        fields = ["author_name", "author_url", "body"]
+        if self.has_personal_data_permission(request):
+            fields += ["author_email", "ip_address"]
+        return fields
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(100)
+
+    def get_list_display(self, request):
+        if self.has_personal_data_permission(request):
+            return [
+                "commenter_with_contact" if column == "commenter" else column
+                for column in self.list_display
+            ]
+        return self.list_display
+
+    @admin.display(description="author", ordering="author_name")
+    def commenter(self, comment):
+        return comment.author_name
+
+    @admin.display(description="author", ordering="author_name")
+    def commenter_with_contact(self, comment):
+        return format_html(
+            "{}<br><small>{}</small><br><small>{}</small>",
+            comment.author_name,
+            comment.author_email or "no email",
+            comment.ip_address or "no IP address",
+        )
+
+    @admin.display(description="article", ordering="article__title")
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}">{}</a> <small>(<a href="?{}={}">queue</a>)</small>',
+            article_url(comment.article),
+            comment.article.title,
+            ArticleFilter.parameter_name,
+            comment.article_id,
+        )
+
+    @admin.display(description="why", ordering="moderation_reason")
+    def reason(self, comment):
+        return comment.moderation_reason
+
+    # --- one comment ---------------------------------------------------------------
+
+    def get_fields(self, request, obj=None):
+        fields = [
+            "article_link",
+            "parent",
+            "author_name",
+            "author_url",
+            "body",
+            "status",
+            "moderation_reason",
+            "submitted_at",
+            "status_changed_at",
+        ]
+        if self.has_personal_data_permission(request):
+            fields += self.personal_fields
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status moves only through the moderation methods, so each move is audited.
+        readonly = [
+            "article_link",
+            "parent",
+            "status",
+            "moderation_reason",
+            "submitted_at",
+            "status_changed_at",
+        ]
+        if self.has_personal_data_permission(request):
+            readonly += self.personal_fields
+        return readonly
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if comment is not None:
+            extra_context |= {
+                "comment": comment,
+                "thread": thread_of(comment),
+                "comment_url": comment_url(comment),
+                "transitions": [
+                    (name, transition)
+                    for name, transition in TRANSITIONS.items()
+                    if comment.status != TARGET_STATUS[name]
+                ],
+                "can_moderate": self.has_moderate_permission(request),
+                "reply_form": ReplyForm(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/moderate/<slug:transition>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name=f"{prefix}_moderate",
+            ),
+            path(
+                "<path:object_id>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name=f"{prefix}_reply",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _moderatable_comment(self, request, object_id):
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            raise Http404("No such comment.")
+        return comment
+
+    def moderate_view(self, request, object_id, transition):
+        """Approve, spam, remove or restore one comment; a GET (an email link) asks first."""
+        if transition not in TRANSITIONS:
+            raise Http404("No such moderation action.")
+        comment = self._moderatable_comment(request, object_id)
+        move = TRANSITIONS[transition]
+        if request.method == "POST":
+            changed = getattr(comment, move.method)(by=request.user)
+            self.message_user(request, move.message(int(changed)), messages.SUCCESS)
+            return redirect("admin:comments_comment_change", comment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{move.label}?",
+            "comment": comment,
+            "transition": move,
+            "already": comment.status == TARGET_STATUS[transition],
+            "comment_url": comment_url(comment),
+        }
+        return TemplateResponse(
+            request, "admin/comments/comment/moderate_confirmation.html", context
+        )
+
+    def reply_view(self, request, object_id):
+        if request.method != "POST":
+            return redirect("admin:comments_comment_change", object_id)
+        comment = self._moderatable_comment(request, object_id)
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            reply = comment.reply_as_staff(form.cleaned_data["body"], by=request.user)
+            posted = format_html('Reply posted: <a href="{}">see it</a>.', comment_url(reply))
+            self.message_user(request, posted, messages.SUCCESS)
+        else:
+            self.message_user(request, "The reply was empty or too long.", messages.ERROR)
+        return redirect("admin:comments_comment_change", comment.pk)
+
+    # --- bulk actions ----------------------------------------------------------------
+
+    def _change_status(self, request, queryset, transition):
+        changed = queryset.change_status(TARGET_STATUS[transition], by=request.user)
+        self.message_user(request, TRANSITIONS[transition].message(changed), messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._change_status(request, queryset, "approve")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        self._change_status(request, queryset, "spam")
+
+    @admin.action(description="Remove selected comments", permissions=["moderate"])
+    def remove(self, request, queryset):
+        self._change_status(request, queryset, "remove")
+
+    @admin.action(description="Restore selected comments to pending", permissions=["moderate"])
+    def restore(self, request, queryset):
+        self._change_status(request, queryset, "restore")
+
+    @admin.action(
+        description="Export all comments by these commenters' emails (JSON)",
+        permissions=["personal_data"],
+    )
+    def export_personal_data(self, request, queryset):
+        emails = commenter_emails(queryset)
+        data = {
+            "emails": emails,
+            "comments": Comment.objects.by_emails(emails).export_personal_data(),
+        }
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
+
+    @admin.action(
+        description="Erase personal data of these commenters (every comment by their emails)",
+        permissions=["personal_data"],
+    )
+    def erase_personal_data(self, request, queryset):
+        emails = commenter_emails(queryset)
+        comments = Comment.objects.by_emails(emails)
+        if request.POST.get("confirmed") == "yes":
+            remove_text = request.POST.get("remove_text") == "on"
+            erased = comments.erase_personal_data(by=request.user, remove_text=remove_text)
+            self.message_user(
+                request,
+                ngettext(
+                    "Personal data erased from %(count)s comment.",
+                    "Personal data erased from %(count)s comments.",
+                    erased,
+                )
+                % {"count": intcomma(erased)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Erase personal data?",
+            "emails": emails,
+            "comment_count": comments.count(),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action": "erase_personal_data",
+            "query_string": request.GET.urlencode(),
+        }
+        return TemplateResponse(request, "admin/comments/comment/erase_personal_data.html", context)
+
+
+def commenter_emails(queryset):
+    return sorted(
+        set(
+            queryset.exclude(author_email="")
+            .order_by()
+            .values_list("author_email", flat=True)
+            .distinct()
+        ),
+        key=str.lower,
+    )
+
+
+def article_url(article):
+    """The public page of a published article; the staff preview of any other."""
+    if article.is_published:
+        return article.get_absolute_url()
+    return reverse("articles:preview", args=[article.pk])
+
+
+def comment_url(comment):
+    return f"{article_url(comment.article)}#comment-{comment.pk}"
+
+
+def thread_of(comment):
+    """The whole conversation the comment is part of, from its root, as (depth, comment)."""
+    rows = list(
+        Comment.objects.filter(article_id=comment.article_id)
+        .only("pk", "parent_id", "author_name", "status", "submitted_at", "body_html")
+        .order_by("submitted_at", "pk")
+    )
+    by_pk = {row.pk: row for row in rows}
+    root = by_pk.get(comment.pk, comment)
+    while root.parent_id in by_pk:
+        root = by_pk[root.parent_id]
+    children = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    thread, stack = [], [(0, root)]
+    while stack:
+        depth, node = stack.pop()
+        thread.append((depth, node))
+        stack.extend((depth + 1, child) for child in reversed(children.get(node.pk, [])))
+    return thread

@@ -1,0 +1,37 @@
+"""What other code may listen for when comments arrive or are moderated."""
+
+import django.dispatch
+from django.db import transaction
+
+# Sent inside the transaction of every status change (one per change_status() call),
+# with to_status, changed_at and changed_by: the audit rows of that call share the
+# changed_at and changed_by, so a receiver finds the comments from them.
+comment_status_changed = django.dispatch.Signal()
+
+
+def notify_moderators_of_held_comment(sender, instance, created, raw=False, **kwargs):
+    """A new comment held for moderation: tell the moderators once the row is committed."""
+    from django.conf import settings
+
+    from .models import Comment
+
+    if not created or raw or not settings.COMMENTS_NOTIFY_MODERATORS:
+        return
+    # Imported comments (WordPress) are history, not new submissions.
+    if instance.status != Comment.Status.PENDING or instance.wordpress_id is not None:
+        return
+    from .tasks import notify_moderators_of_held_comment as task
+
+    # robust: a queue that is down must not turn a saved comment into an error page.
+    transaction.on_commit(lambda: task(instance.pk), robust=True)
+
+
+def notify_authors_of_approval(sender, to_status, changed_at, changed_by=None, **kwargs):
+    from .models import Comment
+
+    if to_status != Comment.Status.APPROVED:
+        return
+    from .tasks import notify_authors_of_approved_comments as task
+
+    changed_by_id = changed_by.pk if changed_by is not None else None
+    transaction.on_commit(lambda: task(changed_at, changed_by_id), robust=True)

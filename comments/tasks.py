@@ -1,0 +1,43 @@
+"""Email sent by the huey consumer (`manage.py run_huey`), never inside a request.
+
+Tasks are enqueued after the transaction that created or approved the comment commits;
+a failed send is retried, then logged, and the comment is kept whatever happens.
+"""
+
+import logging
+
+from huey.contrib.djhuey import db_task
+
+from . import notifications
+from .models import Comment
+
+logger = logging.getLogger(__name__)
+
+RETRIES = 3
+RETRY_DELAY = 60  # seconds; a mail server that is down for a minute should not lose mail.
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def notify_moderators_of_held_comment(comment_id):
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or not comment.awaiting_moderation:
+        return 0  # Deleted or already moderated before the mail went out: nothing to ask.
+    message = notifications.held_comment_message(comment)
+    if message is None:
+        logger.warning("Comment %s is held but no moderator has an email address.", comment_id)
+        return 0
+    try:
+        return notifications.send_messages([message])
+    except Exception:
+        logger.exception("Could not email moderators about comment %s; will retry.", comment_id)
+        raise
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def notify_authors_of_approved_comments(changed_at, changed_by_id):
+    messages = notifications.approved_comment_messages(changed_at, changed_by_id)
+    try:
+        return notifications.send_messages(messages)
+    except Exception:
+        logger.exception("Could not email authors about approvals at %s; will retry.", changed_at)
+        raise
