@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +82,11 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["original_outlet", "original_url"], "classes": ["collapse"]},
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # Django 6's default, without the warning.
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

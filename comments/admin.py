@@ -9,6 +9,7 @@ from django.contrib.admin import ShowFacets
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -174,6 +175,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     # What a commenter told us about themselves; only moderators see it.
     personal_fields = ["author_email", "ip_address", "user_agent", "user"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # Django 6's default, without the warning.
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # --- permissions ---------------------------------------------------------------
 

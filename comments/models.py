@@ -88,7 +88,7 @@ class CommentQuerySet(models.QuerySet):
         """
         now = timezone.now()
         with transaction.atomic():
-            moving = self.exclude(status=to_status)
+            moving = self.exclude(status=to_status).order_by()
             # Lock first (PostgreSQL), so two moderators acting at once cannot both move,
             # and both audit, the same comment.
             list(moving.select_for_update().values_list("pk", flat=True))

@@ -70,3 +70,12 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author_email = factory.Sequence(lambda n: f"reader{n}@readers.example")
     body = "I was at that meeting, and it ran past midnight."
     status = Comment.Status.APPROVED
+
+
+class PendingCommentFactory(CommentFactory):
+    """A comment the moderation policy held, as a reader posted it."""
+
+    status = Comment.Status.PENDING
+    moderation_reason = "First comment from this address."
+    ip_address = factory.Sequence(lambda n: f"203.0.113.{n % 250 + 1}")
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64)"

@@ -1,0 +1,140 @@
+import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.urls import reverse
+
+from comments.models import Comment, CommentStatusChange
+from tests.factories import ArticleFactory, CommentFactory, PendingCommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(comment):
+    return reverse("admin:comments_comment_change", args=[comment.pk])
+
+
+def test_comment_page_shows_the_comment_as_readers_see_it(moderator_client):
+    comment = PendingCommentFactory(body="It was <em>not</em> unanimous.\n\nThanks.")
+
+    text = moderator_client.get(change_url(comment)).text
+
+    assert comment.body_html in text
+    assert "<p>It was <em>not</em> unanimous.</p>" in text
+
+
+def test_comment_page_links_to_the_comment_on_the_article(moderator_client):
+    comment = CommentFactory()
+
+    text = moderator_client.get(change_url(comment)).text
+
+    assert f"{comment.article.get_absolute_url()}#comment-{comment.pk}" in text
+
+
+def test_comment_on_a_draft_links_to_the_preview(moderator_client):
+    from articles.models import Article
+
+    comment = PendingCommentFactory(article=ArticleFactory(status=Article.Status.DRAFT))
+
+    text = moderator_client.get(change_url(comment)).text
+
+    assert reverse("articles:preview", args=[comment.article.pk]) + f"#comment-{comment.pk}" in text
+
+
+def test_comment_page_shows_the_whole_thread(moderator_client):
+    root = CommentFactory(author_name="First Reader")
+    reply = PendingCommentFactory(article=root.article, parent=root, author_name="Second Reader")
+    CommentFactory(article=root.article, parent=reply, author_name="Third Reader")
+    CommentFactory(article=root.article, author_name="Elsewhere Reader")
+
+    text = moderator_client.get(change_url(reply)).text
+
+    thread = text[text.index("The thread") :]
+    assert "First Reader" in thread
+    assert "Third Reader" in thread
+    assert "Elsewhere Reader" not in thread
+
+
+def test_comment_page_shows_its_moderation_history(moderator_client, moderator):
+    comment = PendingCommentFactory()
+    comment.mark_spam(by=moderator, note="Casino links")
+
+    text = moderator_client.get(change_url(comment)).text
+
+    assert "moderation history" in text.lower()
+    assert "Casino links" in text
+
+
+def test_moderator_cannot_change_a_comments_status_through_the_form(moderator_client):
+    comment = PendingCommentFactory()
+    response = moderator_client.get(change_url(comment))
+
+    assert "status" not in response.context["adminform"].form.fields
+
+
+def test_moderator_replies_from_the_comment_page(moderator_client, moderator):
+    comment = PendingCommentFactory()
+
+    response = moderator_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]),
+        {"body": "Thanks, we have corrected the figure."},
+        follow=True,
+    )
+
+    reply = Comment.objects.get(parent=comment)
+    assert reply.status == Comment.Status.APPROVED
+    assert reply.user == moderator
+    assert reply.author_name == "Mo Derator"
+    assert "Reply posted" in response.text
+    audit = reply.status_changes.get()
+    assert (audit.changed_by, audit.to_status) == (moderator, Comment.Status.APPROVED)
+    assert LogEntry.objects.filter(object_id=str(reply.pk), action_flag=ADDITION).exists()
+
+
+def test_replying_to_a_pending_comment_approves_it(moderator_client, moderator):
+    comment = PendingCommentFactory()
+
+    moderator_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Good point."}
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert CommentStatusChange.objects.filter(comment=comment, changed_by=moderator).exists()
+
+
+def test_empty_reply_is_not_posted(moderator_client):
+    comment = PendingCommentFactory()
+
+    moderator_client.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": ""})
+
+    assert not Comment.objects.filter(parent=comment).exists()
+
+
+def test_email_link_asks_before_approving(moderator_client):
+    comment = PendingCommentFactory()
+    url = reverse("admin:comments_comment_moderate", args=[comment.pk, "approve"])
+
+    response = moderator_client.get(url)
+
+    assert response.status_code == 200
+    assert 'value="Approve"' in response.text
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "transition, status",
+    [
+        ("approve", Comment.Status.APPROVED),
+        ("spam", Comment.Status.SPAM),
+        ("remove", Comment.Status.REMOVED),
+    ],
+)
+def test_confirming_a_moderation_link_changes_the_comment(moderator_client, transition, status):
+    comment = PendingCommentFactory()
+    url = reverse("admin:comments_comment_moderate", args=[comment.pk, transition])
+
+    response = moderator_client.post(url, follow=True)
+
+    comment.refresh_from_db()
+    assert comment.status == status
+    assert "1 comment" in response.text
