@@ -27,6 +27,9 @@ run: install
 	DEBUG=1 $(MANAGE) load_demo_content
 	DEBUG=1 $(MANAGE) load_demo_comments
 	DEBUG=1 $(MANAGE) ensure_demo_admin
+	@# The huey consumer sends the moderation emails; it stops when the server does.
+	DEBUG=1 $(MANAGE) run_huey & huey_pid=$$!; \
+	trap 'kill $$huey_pid 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 test: install

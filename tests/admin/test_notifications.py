@@ -1,0 +1,191 @@
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    PendingCommentFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held_comment_mail(moderator, django_capture_on_commit_callbacks, mailoutbox):
+    def post(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            comment = PendingCommentFactory(**kwargs)
+        return comment
+
+    return post
+
+
+def test_moderators_get_one_email_per_held_comment(held_comment_mail, mailoutbox):
+    held_comment_mail()
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["moderator@staff.example"]
+
+
+def test_held_comment_email_has_the_comment_article_and_admin_links(
+    held_comment_mail, mailoutbox, settings
+):
+    settings.SITE_URL = "https://news.example"
+    comment = held_comment_mail(body="The vote was 7 to 5.", moderation_reason="Has a link.")
+
+    mail = mailoutbox[0]
+    assert comment.article.title in mail.subject
+    assert "The vote was 7 to 5." in mail.body
+    assert "Has a link." in mail.body
+    for transition in ("approve", "spam", "remove"):
+        url = reverse("admin:comments_comment_moderate", args=[comment.pk, transition])
+        assert f"https://news.example{url}" in mail.body
+
+
+def test_superusers_are_told_too(held_comment_mail, mailoutbox):
+    UserFactory(username="chief", is_superuser=True, is_staff=True)
+
+    held_comment_mail()
+
+    assert sorted(mailoutbox[0].to) == ["chief@staff.example", "moderator@staff.example"]
+
+
+def test_moderator_email_setting_replaces_the_group(held_comment_mail, mailoutbox, settings):
+    settings.COMMENTS_MODERATOR_EMAILS = ["desk@news.example"]
+
+    held_comment_mail()
+
+    assert mailoutbox[0].to == ["desk@news.example"]
+
+
+def test_no_email_when_notifications_are_off(held_comment_mail, mailoutbox, settings):
+    settings.COMMENTS_NOTIFY_MODERATORS = False
+
+    held_comment_mail()
+
+    assert mailoutbox == []
+
+
+def test_no_email_before_the_transaction_commits(moderator, mailoutbox):
+    # Without running the on-commit callbacks (the test's transaction never commits).
+    PendingCommentFactory()
+
+    assert mailoutbox == []
+
+
+def test_no_email_when_the_comment_is_rolled_back(
+    moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                PendingCommentFactory()
+                raise RuntimeError("the view failed after saving")
+        except RuntimeError:
+            pass
+
+    assert callbacks == []
+    assert mailoutbox == []
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Comment.Status.APPROVED, Comment.Status.SPAM])
+def test_no_email_for_a_comment_not_held(
+    moderator, django_capture_on_commit_callbacks, mailoutbox, status
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        CommentFactory(status=status)
+
+    assert mailoutbox == []
+
+
+def test_no_email_for_imported_comments(moderator, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        PendingCommentFactory(wordpress_id=42)
+
+    assert mailoutbox == []
+
+
+def test_a_failing_mail_server_does_not_fail_the_comment(
+    moderator, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = PendingCommentFactory()
+
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+@pytest.fixture
+def opted_in_author():
+    user = UserFactory(username="reporter", email="reporter@news.example")
+    return AuthorFactory(user=user, notify_on_approved_comment=True)
+
+
+def approve(comment, user, capture):
+    with capture(execute=True):
+        comment.approve(by=user)
+
+
+def test_author_who_opted_in_is_emailed_when_a_comment_is_approved(
+    opted_in_author, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    comment = PendingCommentFactory(article=ArticleFactory(authors=[opted_in_author]))
+
+    approve(comment, moderator, django_capture_on_commit_callbacks)
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["reporter@news.example"]
+    assert comment.article.title in mailoutbox[0].subject
+    assert comment.body in mailoutbox[0].body
+
+
+def test_author_who_did_not_opt_in_is_not_emailed(
+    moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    author = AuthorFactory(user=UserFactory(email="quiet@news.example"))
+    comment = PendingCommentFactory(article=ArticleFactory(authors=[author]))
+
+    approve(comment, moderator, django_capture_on_commit_callbacks)
+
+    assert mailoutbox == []
+
+
+def test_author_is_emailed_once_per_approval(
+    opted_in_author, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    comment = PendingCommentFactory(article=ArticleFactory(authors=[opted_in_author]))
+
+    approve(comment, moderator, django_capture_on_commit_callbacks)
+    approve(comment, moderator, django_capture_on_commit_callbacks)  # already approved
+
+    assert len(mailoutbox) == 1
+
+
+def test_bulk_approval_emails_the_author_once_per_comment(
+    opted_in_author, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    article = ArticleFactory(authors=[opted_in_author])
+    PendingCommentFactory.create_batch(3, article=article)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Comment.objects.pending().change_status(Comment.Status.APPROVED, by=moderator)
+
+    assert len(mailoutbox) == 3
+
+
+def test_marking_spam_sends_the_author_nothing(
+    opted_in_author, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    comment = PendingCommentFactory(article=ArticleFactory(authors=[opted_in_author]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment.mark_spam(by=moderator)
+
+    assert mailoutbox == []
