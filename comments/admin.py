@@ -1,5 +1,6 @@
 """The moderators' admin: the Comment changelist is the moderation queue."""
 
+import html
 import json
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
@@ -202,7 +203,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(100)
+        # The words as readers see them, without the markup; the admin escapes the result.
+        return Truncator(html.unescape(strip_tags(comment.body_html))).chars(100)
 
     def get_list_display(self, request):
         if self.has_personal_data_permission(request):

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.urls import reverse
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, Lower, Substr
@@ -89,9 +89,10 @@ class CommentQuerySet(models.QuerySet):
         now = timezone.now()
         with transaction.atomic():
             moving = self.exclude(status=to_status).order_by()
-            # Lock first (PostgreSQL), so two moderators acting at once cannot both move,
-            # and both audit, the same comment.
-            list(moving.select_for_update().values_list("pk", flat=True))
+            if connections[self.db].features.has_select_for_update:
+                # Lock first (PostgreSQL), so two moderators acting at once cannot both
+                # move, and both audit, the same comment. (SQLite locks the whole file.)
+                list(moving.select_for_update().values_list("pk", flat=True))
             changed = insert_from_select(
                 CommentStatusChange,
                 moving,

@@ -161,3 +161,12 @@ def test_queue_hides_add_button_since_readers_write_comments(superuser_client):
     response = superuser_client.get(QUEUE)
 
     assert reverse("admin:comments_comment_add") not in response.text
+
+
+def test_queue_excerpt_shows_the_words_not_the_markup(moderator_client):
+    PendingCommentFactory(body="It was <em>not</em> unanimous & close.")
+
+    response = moderator_client.get(QUEUE)
+
+    assert "It was not unanimous &amp; close." in response.text
+    assert "&lt;em&gt;" not in response.text
