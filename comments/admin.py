@@ -449,7 +449,10 @@ def comment_url(comment):
 
 
 def thread_of(comment):
-    """The whole conversation the comment is part of, from its root, as (depth, comment)."""
+    """The whole conversation the comment is part of, from its root, as (depth, comment).
+
+    Depth stops growing at 5, as far as the page indents.
+    """
     rows = list(
         Comment.objects.filter(article_id=comment.article_id)
         .only("pk", "parent_id", "author_name", "status", "submitted_at", "body_html")
@@ -466,5 +469,6 @@ def thread_of(comment):
     while stack:
         depth, node = stack.pop()
         thread.append((depth, node))
-        stack.extend((depth + 1, child) for child in reversed(children.get(node.pk, [])))
+        child_depth = min(depth + 1, 5)
+        stack.extend((child_depth, child) for child in reversed(children.get(node.pk, [])))
     return thread

@@ -138,3 +138,13 @@ def test_confirming_a_moderation_link_changes_the_comment(moderator_client, tran
     comment.refresh_from_db()
     assert comment.status == status
     assert "1 comment" in response.text
+
+
+def test_comment_page_needs_no_inline_styles_so_a_strict_csp_allows_it(moderator_client):
+    root = CommentFactory()
+    reply = PendingCommentFactory(article=root.article, parent=root)
+
+    text = moderator_client.get(change_url(reply)).text
+
+    assert ' style="' not in text
+    assert "css/admin.css" in text

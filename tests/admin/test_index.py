@@ -35,3 +35,9 @@ def test_editors_are_not_shown_the_pending_count(editor_client):
 
 def test_admin_is_titled_with_the_site_name(moderator_client, settings):
     assert settings.SITE_NAME in moderator_client.get(reverse("admin:index")).text
+
+
+def test_admin_index_needs_no_inline_styles(moderator_client):
+    PendingCommentFactory()
+
+    assert ' style="' not in moderator_client.get(reverse("admin:index")).text
