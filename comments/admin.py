@@ -445,7 +445,10 @@ def article_url(article):
 
 
 def comment_url(comment):
-    return f"{article_url(comment.article)}#comment-{comment.pk}"
+    """Where readers find the comment: its permalink once visible, else the preview's anchor."""
+    if comment.is_approved and comment.article.is_published:
+        return comment.get_absolute_url()
+    return f"{reverse('articles:preview', args=[comment.article_id])}#comment-{comment.pk}"
 
 
 def thread_of(comment):

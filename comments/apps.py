@@ -7,8 +7,10 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
-        from . import signals
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            signals,
+        )
         from .models import Comment
 
         post_save.connect(

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
-from django.urls import reverse
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, Lower, Substr
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article

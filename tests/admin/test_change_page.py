@@ -26,7 +26,15 @@ def test_comment_page_links_to_the_comment_on_the_article(moderator_client):
 
     text = moderator_client.get(change_url(comment)).text
 
-    assert f"{comment.article.get_absolute_url()}#comment-{comment.pk}" in text
+    assert reverse("comments:permalink", args=[comment.pk]) in text
+
+
+def test_pending_comment_links_to_its_place_in_the_article_preview(moderator_client):
+    comment = PendingCommentFactory()
+
+    text = moderator_client.get(change_url(comment)).text
+
+    assert f"{reverse('articles:preview', args=[comment.article.pk])}#comment-{comment.pk}" in text
 
 
 def test_comment_on_a_draft_links_to_the_preview(moderator_client):

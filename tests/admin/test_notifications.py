@@ -189,3 +189,23 @@ def test_marking_spam_sends_the_author_nothing(
         comment.mark_spam(by=moderator)
 
     assert mailoutbox == []
+
+
+def test_a_reader_posting_a_comment_that_is_held_notifies_moderators_once(
+    client, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    from tests.comments.conftest import comment_data
+
+    article = ArticleFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("comments:post", args=[article.pk]),
+            comment_data(article, comment="Was the harbour wall vote unanimous?"),
+            REMOTE_ADDR="203.0.113.7",
+        )
+
+    assert response.status_code == 303
+    assert Comment.objects.pending().count() == 1
+    assert len(mailoutbox) == 1
+    assert "Was the harbour wall vote unanimous?" in mailoutbox[0].body
