@@ -6,7 +6,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -110,7 +110,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def state(self, article):
         if article.is_scheduled:
             local = timezone.localtime(article.published_at)
-            return f"Scheduled for {local:%-d %b %Y, %H:%M}"
+            return f"Scheduled for {dateformat.format(local, 'j M Y, H:i')}"
         if article.is_published:
             return "Published"
         return "Draft"

@@ -243,6 +243,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     # --- one comment ---------------------------------------------------------------
 
+    def view_on_site(self, comment):
+        return comment_url(comment)
+
     def get_fields(self, request, obj=None):
         fields = [
             "article_link",

@@ -36,7 +36,8 @@ def test_list_shows_draft_scheduled_and_published_at_a_glance(editor_client):
 
     assert "Published" in text
     assert "Draft" in text
-    assert f"Scheduled for {timezone.localtime(when):%-d %b %Y, %H:%M}" in text
+    local = timezone.localtime(when)
+    assert f"Scheduled for {local.day} {local:%b %Y, %H:%M}" in text
 
 
 @pytest.mark.parametrize("state, title", [("draft", "Draft"), ("scheduled", "Later")])

@@ -156,3 +156,12 @@ def test_comment_page_needs_no_inline_styles_so_a_strict_csp_allows_it(moderator
 
     assert ' style="' not in text
     assert "css/admin.css" in text
+
+
+def test_view_on_site_of_a_pending_comment_opens_the_preview(moderator_client):
+    comment = PendingCommentFactory()
+
+    response = moderator_client.get(change_url(comment))
+
+    preview = reverse("articles:preview", args=[comment.article.pk])
+    assert f'href="{preview}#comment-{comment.pk}" class="viewsitelink"' in response.text
