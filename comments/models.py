@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -86,7 +87,7 @@ class CommentQuerySet(models.QuerySet):
         the admin's history (LogEntry). Comments already in `to_status` are left alone.
         Returns the number of comments changed.
         """
-        now = timezone.now()
+        now, batch_id = timezone.now(), uuid.uuid4()
         with transaction.atomic():
             moving = self.exclude(status=to_status).order_by()
             if connections[self.db].features.has_select_for_update:
@@ -103,18 +104,19 @@ class CommentQuerySet(models.QuerySet):
                     "changed_by": by.pk if by is not None else None,
                     "changed_at": now,
                     "note": note,
+                    "batch": batch_id,
                 },
             )
             if not changed:
                 return 0
-            batch = CommentStatusChange.objects.batch(changed_at=now, changed_by=by)
+            batch = CommentStatusChange.objects.batch(batch_id)
             Comment.objects.filter(pk__in=batch.values("comment_id")).update(
                 status=to_status, status_changed_at=now
             )
             if by is not None:
                 batch.log_to_admin_history(by, f"Marked {Comment.Status(to_status).label}.")
             comment_status_changed.send(
-                sender=Comment, to_status=to_status, changed_at=now, changed_by=by
+                sender=Comment, to_status=to_status, batch=batch_id, changed_by=by
             )
         return changed
 
@@ -144,7 +146,7 @@ class CommentQuerySet(models.QuerySet):
         to a user account are cleared. Each comment gets an audit row (status unchanged,
         with a note) and, with a user, an admin history entry. Returns the number erased.
         """
-        now = timezone.now()
+        now, batch_id = timezone.now(), uuid.uuid4()
         note = "Personal data erased" + (", text removed" if remove_text else "") + "."
         fields = {
             "author_name": "Anonymous",
@@ -167,9 +169,10 @@ class CommentQuerySet(models.QuerySet):
                     "changed_by": by.pk if by is not None else None,
                     "changed_at": now,
                     "note": note,
+                    "batch": batch_id,
                 },
             )
-            batch = CommentStatusChange.objects.batch(changed_at=now, changed_by=by)
+            batch = CommentStatusChange.objects.batch(batch_id)
             Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
             if by is not None and erased:
                 batch.log_to_admin_history(by, note)
@@ -289,7 +292,7 @@ class Comment(models.Model):
         with transaction.atomic():
             if self.awaiting_moderation:
                 self.approve(by=by, note="Approved by replying to it.")
-            now = timezone.now()
+            now, batch_id = timezone.now(), uuid.uuid4()
             reply = Comment.objects.create(
                 article_id=self.article_id,
                 parent=self,
@@ -309,18 +312,19 @@ class Comment(models.Model):
                 from_status=self.Status.PENDING,
                 to_status=self.Status.APPROVED,
                 note="Posted by staff from the moderation queue.",
+                batch=batch_id,
             )
             LogEntry.objects.log_actions(by.pk, [reply], ADDITION, "Replied from the admin.")
             comment_status_changed.send(
-                sender=Comment, to_status=self.Status.APPROVED, changed_at=now, changed_by=by
+                sender=Comment, to_status=self.Status.APPROVED, batch=batch_id, changed_by=by
             )
         return reply
 
 
 class CommentStatusChangeQuerySet(models.QuerySet):
-    def batch(self, *, changed_at, changed_by=None):
-        """The rows one change_status() call wrote: they share its time and its user."""
-        return self.filter(changed_at=changed_at, changed_by=changed_by)
+    def batch(self, batch_id):
+        """The rows one change_status() call (or erasure, or staff reply) wrote."""
+        return self.filter(batch=batch_id)
 
     def log_to_admin_history(self, user, message):
         """One admin LogEntry per comment in these audit rows, in one query."""
@@ -359,13 +363,14 @@ class CommentStatusChange(models.Model):
     from_status = models.CharField(max_length=10, choices=Comment.Status.choices)
     to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
     note = models.CharField(max_length=500, blank=True)
+    # Shared by the rows one bulk change wrote, so the change can find its own rows again
+    # (to update the comments, log them, and tell authors) in one query each.
+    batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     objects = CommentStatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-changed_at", "-id"]
-        # change_status() finds the rows it has just written by their shared time.
-        indexes = [models.Index(fields=["changed_at"])]
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"

@@ -56,17 +56,13 @@ def held_comment_message(comment):
     return _message("comments/email/held_comment.txt", context, addresses)
 
 
-def approved_comment_messages(changed_at, changed_by_id):
+def approved_comment_messages(batch):
     """One email per approved comment per opted-in author of its article.
 
     The approvals are those one change_status() call (or staff reply) wrote: their audit
-    rows share `changed_at` and `changed_by_id`.
+    rows share the `batch` id.
     """
-    approvals = CommentStatusChange.objects.filter(
-        changed_at=changed_at,
-        changed_by_id=changed_by_id,
-        to_status=Comment.Status.APPROVED,
-    )
+    approvals = CommentStatusChange.objects.batch(batch).filter(to_status=Comment.Status.APPROVED)
     opted_in = ArticleAuthor.objects.filter(
         author__notify_on_approved_comment=True, author__user__is_active=True
     ).select_related("author__user")

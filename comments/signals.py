@@ -4,8 +4,8 @@ import django.dispatch
 from django.db import transaction
 
 # Sent inside the transaction of every status change (one per change_status() call),
-# with to_status, changed_at and changed_by: the audit rows of that call share the
-# changed_at and changed_by, so a receiver finds the comments from them.
+# with to_status, changed_by and batch: the id the audit rows of that call share, so a
+# receiver finds the comments from them (CommentStatusChange.objects.batch(batch)).
 comment_status_changed = django.dispatch.Signal()
 
 
@@ -26,12 +26,11 @@ def notify_moderators_of_held_comment(sender, instance, created, raw=False, **kw
     transaction.on_commit(lambda: task(instance.pk), robust=True)
 
 
-def notify_authors_of_approval(sender, to_status, changed_at, changed_by=None, **kwargs):
+def notify_authors_of_approval(sender, to_status, batch, **kwargs):
     from .models import Comment
 
     if to_status != Comment.Status.APPROVED:
         return
     from .tasks import notify_authors_of_approved_comments as task
 
-    changed_by_id = changed_by.pk if changed_by is not None else None
-    transaction.on_commit(lambda: task(changed_at, changed_by_id), robust=True)
+    transaction.on_commit(lambda: task(str(batch)), robust=True)

@@ -34,10 +34,10 @@ def notify_moderators_of_held_comment(comment_id):
 
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
-def notify_authors_of_approved_comments(changed_at, changed_by_id):
-    messages = notifications.approved_comment_messages(changed_at, changed_by_id)
+def notify_authors_of_approved_comments(batch):
+    messages = notifications.approved_comment_messages(batch)
     try:
         return notifications.send_messages(messages)
     except Exception:
-        logger.exception("Could not email authors about approvals at %s; will retry.", changed_at)
+        logger.exception("Could not email authors about approvals %s; will retry.", batch)
         raise

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("articles", "0001_initial"),
-        ("comments", "0002_moderation_permissions_and_audit_index"),
+        ("comments", "0002_moderation_permissions_and_audit_batch"),
     ]
 
     operations = [migrations.RunPython(create_groups, remove_groups)]

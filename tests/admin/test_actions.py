@@ -178,3 +178,15 @@ def test_approving_10000_comments_reports_the_count_with_a_thousands_separator(
     )
 
     assert "10,000 comments approved." in response.text
+
+
+def test_two_changes_at_the_same_instant_each_log_only_their_own_comments(moderator, monkeypatch):
+    first, second = PendingCommentFactory.create_batch(2)
+    instant = first.submitted_at
+    monkeypatch.setattr("django.utils.timezone.now", lambda: instant)
+
+    first.approve(by=moderator)
+    second.approve(by=moderator)
+
+    assert LogEntry.objects.count() == 2
+    assert CommentStatusChange.objects.count() == 2
