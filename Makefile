@@ -6,11 +6,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: help install run test lint format clean
+# The PostgreSQL and Redis that `make test` starts (scripts/services.sh) and tests against.
+TEST_DATABASE_URL ?= postgres://newsroom:newsroom@127.0.0.1:5432/newsroom
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# What `make serve` uses unless the environment says otherwise.
+SERVE_DATABASE_URL := $(or $(DATABASE_URL),postgres://newsroom:newsroom@127.0.0.1:5432/newsroom)
+SERVE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+PORT ?= 8000
+
+.PHONY: help install run serve services test test-sqlite test-postgres lint format clean
 
 help:
 	@echo "make run    set up and serve the site with demo content at http://127.0.0.1:8000"
-	@echo "make test   set up and run the whole suite"
+	@echo "make serve  the production way: PostgreSQL, Redis, gunicorn on 127.0.0.1:$(PORT)"
+	@echo "make test   set up and run the whole suite, on SQLite and on PostgreSQL + Redis"
 	@echo "make lint   ruff check and format check"
 
 # Reinstall when the dependencies or their pinned versions change.
@@ -32,8 +41,30 @@ run: install
 	trap 'kill $$huey_pid 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-test: install
-	$(BIN)/pytest
+# Production-like: services started if needed, migrations, hashed static files, gunicorn.
+# SECRET_KEY comes from the environment, or from .secret_key (made once, never committed).
+serve: install
+	DATABASE_URL=$(SERVE_DATABASE_URL) REDIS_URL=$(SERVE_REDIS_URL) scripts/services.sh all
+	test -n "$$SECRET_KEY" || test -s .secret_key || \
+		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key
+	set -a; SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key)}; \
+	DATABASE_URL=$(SERVE_DATABASE_URL); REDIS_URL=$(SERVE_REDIS_URL); PORT=$(PORT); set +a; \
+	$(MANAGE) migrate --noinput && \
+	$(MANAGE) collectstatic --noinput --verbosity 0 && \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
+services:
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) scripts/services.sh all
+
+# The whole suite twice: on SQLite with the local-memory cache, then on PostgreSQL with
+# Redis. Either run failing fails make.
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL -u REDIS_URL -u CACHE_DIR $(BIN)/pytest
+
+test-postgres: install services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,6 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
+from newsroom.page_cache import cache_public_page
+
 from . import feeds, views
 from .sitemaps import sitemaps
 
@@ -31,16 +33,24 @@ register_converter(YearConverter, "yyyy")
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.FrontPageView.as_view(), name="front"),
-    path("<int:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="detail"),
+    path("", cache_public_page(views.FrontPageView.as_view()), name="front"),
+    path(
+        "<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        cache_public_page(views.article_detail),
+        name="detail",
+    ),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
-    path("category/<slug:slug>/", views.CategoryView.as_view(), name="category"),
+    path("category/<slug:slug>/", cache_public_page(views.CategoryView.as_view()), name="category"),
     path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
     path("category/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category_atom"),
-    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("archive/", views.archive_index, name="archive"),
-    path("<yyyy:year>/", views.YearArchive.as_view(), name="archive_year"),
-    path("<yyyy:year>/<dd:month>/", views.MonthArchive.as_view(), name="archive_month"),
+    path("author/<slug:slug>/", cache_public_page(views.AuthorView.as_view()), name="author"),
+    path("archive/", cache_public_page(views.archive_index), name="archive"),
+    path("<yyyy:year>/", cache_public_page(views.YearArchive.as_view()), name="archive_year"),
+    path(
+        "<yyyy:year>/<dd:month>/",
+        cache_public_page(views.MonthArchive.as_view()),
+        name="archive_month",
+    ),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsroom.db import insert_from_select
+from newsroom.page_cache import pages_changed
 
 from .rendering import render_comment_body
 from .signals import comment_status_changed
@@ -174,6 +175,8 @@ class CommentQuerySet(models.QuerySet):
             )
             batch = CommentStatusChange.objects.batch(batch_id)
             Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
+            # update() sends no signal: the erased names must leave cached pages at once.
+            pages_changed()
             if by is not None and erased:
                 batch.log_to_admin_history(by, note)
         return erased

@@ -1,7 +1,8 @@
 """Newsroom settings: one module, configured from the environment.
 
 Defaults suit a laptop (SQLite, local-memory cache, DEBUG off). Production sets
-SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL; see README.md.
+SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and SECURE_SSL; see README.md
+("Running in production") for every variable.
 """
 
 import os
@@ -62,13 +63,22 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "huey.contrib.djhuey",
+    "csp",
+    "newsroom.apps.NewsroomConfig",
     "articles",
     "comments",
     "wordpress",
 ]
 
 MIDDLEWARE = [
+    # First, so every log record of the request (and the response header) carries its id.
+    "newsroom.request_id.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before host validation and sessions: load balancers probe it by IP, often many times
+    # a second, and it must not touch a session.
+    "newsroom.health.HealthCheckMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +116,40 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers share one SQLite file. WAL lets readers run beside the one
+    # writer; IMMEDIATE takes the write lock when a transaction begins, so a writer waits
+    # (up to the timeout) instead of failing with "database is locked" when it upgrades a
+    # read lock mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
+# One cache for everything shared between workers and app servers: flood control,
+# duplicate checks and the anonymous page cache. Redis in production; a directory on
+# one machine without Redis (shared by that machine's workers); local memory otherwise,
+# which is per process and so only right for a single process.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+        }
+    }
+elif os.environ.get("CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["CACHE_DIR"],
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -124,6 +168,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names that whitenoise serves with far-future cache headers.
+    # The suite and a DEBUG server run without collectstatic, so they keep plain names.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -193,3 +247,70 @@ else:
         "huey_class": "huey.SqliteHuey",
         "filename": os.environ.get("HUEY_SQLITE_FILE", str(BASE_DIR / "huey.sqlite3")),
     }
+
+# Anonymous page cache (newsroom/page_cache.py): the longest a cached page lives. Changes
+# to what a page shows replace it at once; this only bounds memory and time-based changes
+# such as comments closing after COMMENTS_CLOSE_AFTER_DAYS.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Cookies that do not change what a page shows. A request carrying any other cookie
+# (a session, pending comments, saved comment details, messages) bypasses the page cache.
+PAGE_CACHE_NEUTRAL_COOKIES = env_list("PAGE_CACHE_NEUTRAL_COOKIES", "csrftoken")
+
+# Security. Every response carries these headers; SECURE_SSL=1 (serving over HTTPS)
+# adds the redirect, HSTS and secure cookies.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL = env_bool("SECURE_SSL", default=False)
+SECURE_SSL_REDIRECT = SECURE_SSL
+# Load balancers probe plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = SECURE_SSL
+CSRF_COOKIE_SECURE = SECURE_SSL
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE_SSL else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_HTTPONLY = True
+# Only behind a proxy that sets X-Forwarded-Proto itself and strips what clients send:
+# otherwise any client could claim its plain-HTTP request was secure.
+if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No inline script anywhere, ours or the admin's; no third-party requests.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Logging: JSON lines on stdout, each record with the id of the request it belongs to.
+# Request bodies are never logged (commenters' emails must not reach the logs).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "newsroom.request_id.RequestIDLogFilter"}},
+    "formatters": {"json": {"()": "newsroom.logging.JSONFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers would print a second, unstructured copy (and mail admins).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    },
+}

@@ -1,0 +1,238 @@
+"""The anonymous page cache: readers without cookies share one rendering of a page.
+
+`cache_public_page` wraps the public views (front, article, category, author, archive)
+in their urls. Rules, in one place:
+
+* Only anonymous GET/HEAD requests are served from or stored in the cache: a request
+  with any cookie but the neutral ones (csrftoken; see PAGE_CACHE_NEUTRAL_COOKIES), that
+  is, with a session, pending comments (`comments_pending`), saved comment details
+  (`comment_author`) or messages, is rendered for its visitor alone; so is a query
+  string with anything but `page`/`cpage`.
+* Only plain 200 responses are stored, and never one that sets a cookie, varies on
+  Cookie, changed the session or is marked private by its view.
+* The CSRF token in a stored page is replaced by a placeholder, and each visitor served
+  from the cache gets a fresh token of their own (the csrftoken cookie is set as usual).
+* Every key includes a content generation, replaced whenever anything readers can see
+  changes (any article or comment row, see `pages_changed`): the next request renders
+  afresh. Pages also expire when a scheduled article goes live, and after
+  PAGE_CACHE_SECONDS at the latest.
+
+The cache is Django's default cache: with REDIS_URL every worker and app server shares
+the pages and the generation, so an approval shows everywhere at once.
+"""
+
+import functools
+import hashlib
+import logging
+import math
+import re
+import time
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import (
+    add_never_cache_headers,
+    has_vary_header,
+    patch_cache_control,
+    patch_vary_headers,
+)
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page_cache:generation"
+GO_LIVE_KEY = "page_cache:go_live"
+STATUS_HEADER = "X-Page-Cache"
+PAGE_QUERY_PARAMETERS = frozenset({"page", "cpage"})
+# The apps whose rows readers see on public pages.
+CONTENT_APPS = frozenset({"articles", "comments"})
+
+# What {% csrf_token %} renders (django.template.defaulttags.CsrfTokenNode).
+_CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
+_CSRF_PLACEHOLDER = b"__csrf_token_for_this_visitor__"
+
+
+def current_generation():
+    """The content generation that keys every cached page.
+
+    A fresh random value (never a counter restarting at 1) when the cache has lost it, so
+    pages stored under an older generation can never be served again.
+    """
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
+    return generation
+
+
+def _new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def pages_changed():
+    """Something readers see has changed: no page stored before now is served again.
+
+    Called by the content signals below, and explicitly by bulk changes that send none
+    (`CommentQuerySet.change_status`). A new generation is taken at once and again when
+    the surrounding transaction commits, so a page rendered by another worker from the
+    not yet committed state is not kept either.
+    """
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _remember_go_live_times():
+    """Keep the upcoming publication times, so cached lists expire when one goes live."""
+    from articles.models import Article
+
+    upcoming = Article.objects.scheduled().order_by("published_at")
+    times = [moment.timestamp() for moment in upcoming.values_list("published_at", flat=True)[:50]]
+    cache.set(GO_LIVE_KEY, times, timeout=None)
+
+
+def _page_timeout():
+    timeout = settings.PAGE_CACHE_SECONDS
+    now = time.time()
+    upcoming = [moment for moment in cache.get(GO_LIVE_KEY) or () if moment > now]
+    if upcoming:
+        timeout = min(timeout, max(1, math.ceil(upcoming[0] - now)))
+    return timeout
+
+
+def _content_saved(sender, instance, created=False, **kwargs):
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    from comments.models import Comment
+
+    # A new comment that readers cannot see yet changes no public page; without this,
+    # every comment posted would empty the cache for everyone.
+    if sender is Comment and created and not instance.is_approved:
+        return
+    pages_changed()
+    if sender._meta.model_name == "article":
+        _remember_go_live_times()
+
+
+def _content_deleted(sender, instance, **kwargs):
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    pages_changed()
+    if sender._meta.model_name == "article":
+        _remember_go_live_times()
+
+
+def _content_relations_changed(sender, action, **kwargs):
+    if sender._meta.app_label in CONTENT_APPS and action.startswith("post_"):
+        pages_changed()
+
+
+def connect_invalidation_signals():
+    post_save.connect(_content_saved, dispatch_uid="page_cache_saved")
+    post_delete.connect(_content_deleted, dispatch_uid="page_cache_deleted")
+    m2m_changed.connect(_content_relations_changed, dispatch_uid="page_cache_m2m")
+
+
+def _is_personal(request):
+    """Whether the page may show this visitor something of their own."""
+    neutral = set(settings.PAGE_CACHE_NEUTRAL_COOKIES) | {settings.CSRF_COOKIE_NAME}
+    if any(name not in neutral for name in request.COOKIES):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _page_key(request, generation):
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page_cache:page:{generation}:{digest}"
+
+
+def _storable_body(request, response):
+    """The response body with its CSRF token punched out, or None if it must not be stored."""
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return None
+    if response.cookies or has_vary_header(response, "Cookie"):
+        return None
+    cache_control = response.get("Cache-Control", "")
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return None
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return None
+    body, punched = _CSRF_INPUT.subn(rb"\g<1>" + _CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+    # The view asked for a token: if it is not in a form we can find, it is somewhere we
+    # cannot replace, and this page belongs to this visitor alone.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not punched:
+        return None
+    return body
+
+
+def _for_everyone(response):
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # A visitor with cookies may be shown their own version of the same address.
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _for_this_visitor(response):
+    patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+
+
+def _serve(request, entry):
+    body = entry["body"]
+    has_token = _CSRF_PLACEHOLDER in body
+    if has_token:
+        body = body.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(body, content_type=entry["content_type"])
+    if has_token:
+        _for_this_visitor(response)
+    else:
+        _for_everyone(response)
+    return response
+
+
+def cache_public_page(view):
+    """Serve anonymous readers from the shared page cache (see the module docstring)."""
+
+    @functools.wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _is_personal(request):
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+        if not PAGE_QUERY_PARAMETERS.issuperset(request.GET):
+            response = view(request, *args, **kwargs)
+            _for_this_visitor(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+
+        key = _page_key(request, current_generation())
+        entry = cache.get(key)
+        if entry is not None:
+            response = _serve(request, entry)
+            response[STATUS_HEADER] = "hit"
+            return response
+
+        response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True) is False:
+            response.render()
+        body = _storable_body(request, response)
+        if body is None:
+            _for_this_visitor(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+        cache.set(key, {"body": body, "content_type": response["Content-Type"]}, _page_timeout())
+        if _CSRF_PLACEHOLDER in body:
+            _for_this_visitor(response)
+        else:
+            _for_everyone(response)
+        response[STATUS_HEADER] = "miss"
+        return response
+
+    return cached_view
