@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # First, so every log record of the request (and the response header) carries its id.
     "newsroom.request_id.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before host validation and sessions: load balancers probe it by IP, often many times
     # a second, and it must not touch a session.
@@ -84,7 +85,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the 404s of every view: old WordPress links redirect to articles.
     "wordpress.middleware.WordPressRedirectMiddleware",
 ]

@@ -1,0 +1,213 @@
+"""Anonymous readers share cached pages; nobody is served someone else's page."""
+
+import re
+
+import pytest
+from django.test import Client, RequestFactory
+
+from comments.models import Comment
+from newsroom import page_cache
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def cache_status(response):
+    return response[page_cache.STATUS_HEADER]
+
+
+def test_second_anonymous_view_of_an_article_comes_from_the_cache(
+    client, django_assert_num_queries
+):
+    article = ArticleFactory()
+    assert cache_status(client.get(article.get_absolute_url())) == "miss"
+    with django_assert_num_queries(0):
+        response = Client().get(article.get_absolute_url())
+    assert cache_status(response) == "hit"
+    assert article.title in response.text
+
+
+def test_front_category_and_author_pages_are_cached(client):
+    author = AuthorFactory()
+    category = CategoryFactory()
+    ArticleFactory(category=category, authors=[author])
+    for url in ("/", category.get_absolute_url(), author.get_absolute_url()):
+        assert cache_status(client.get(url)) == "miss"
+        assert cache_status(Client().get(url)) == "hit"
+
+
+def test_approved_comment_appears_on_the_next_anonymous_view(client):
+    comment = CommentFactory(status=Comment.Status.PENDING, body="Pending words from Ada.")
+    url = comment.article.get_absolute_url()
+    assert "Pending words from Ada." not in client.get(url).text
+    assert cache_status(Client().get(url)) == "hit"
+
+    comment.approve()
+
+    response = Client().get(url)
+    assert "Pending words from Ada." in response.text
+
+
+def test_comments_approved_in_bulk_appear_on_the_next_anonymous_view(client):
+    article = ArticleFactory()
+    CommentFactory.create_batch(2, article=article, status=Comment.Status.PENDING, body="Queued.")
+    client.get(article.get_absolute_url())
+
+    Comment.objects.filter(article=article).change_status(Comment.Status.APPROVED)
+
+    assert Client().get(article.get_absolute_url()).text.count("Queued.") == 2
+
+
+def test_removed_comment_disappears_from_the_next_anonymous_view(client):
+    comment = CommentFactory(body="Soon removed.")
+    url = comment.article.get_absolute_url()
+    assert "Soon removed." in client.get(url).text
+
+    comment.remove()
+
+    assert "Soon removed." not in Client().get(url).text
+
+
+def test_new_pending_comment_never_appears_in_a_cached_page(client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    CommentFactory(article=article, status=Comment.Status.PENDING, body="Not yet, please.")
+
+    response = Client().get(article.get_absolute_url())
+
+    assert cache_status(response) == "hit"
+    assert "Not yet, please." not in response.text
+
+
+def test_editing_an_article_updates_the_cached_page(client):
+    article = ArticleFactory(title="Budget passes")
+    client.get(article.get_absolute_url())
+    client.get("/")
+
+    article.title = "Budget passes after all-night session"
+    article.save()
+
+    assert "after all-night session" in Client().get(article.get_absolute_url()).text
+    assert "after all-night session" in Client().get("/").text
+
+
+def test_renaming_a_category_replaces_its_cached_page(client):
+    category = CategoryFactory(name="Politics")
+    ArticleFactory(category=category)
+    client.get(category.get_absolute_url())
+
+    category.name = "Politics and government"
+    category.save()
+
+    assert cache_status(Client().get(category.get_absolute_url())) == "miss"
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ["sessionid", "comments_pending", "comment_author", "messages"],
+)
+def test_visitor_with_personal_cookies_is_never_served_or_stored_in_the_cache(client, cookie):
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    client.get(url)  # now cached for everyone else
+    personal = Client()
+    personal.cookies[cookie] = "something-of-their-own"
+
+    response = personal.get(url)
+
+    assert cache_status(response) == "bypass"
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_personalised_page_is_not_stored_for_others(client):
+    article = ArticleFactory()
+    personal = Client()
+    personal.cookies["comment_author"] = "Ada"
+    personal.get(article.get_absolute_url())
+
+    assert cache_status(client.get(article.get_absolute_url())) == "miss"
+
+
+def test_logged_in_staff_bypass_the_cache(admin_client):
+    article = ArticleFactory()
+    Client().get(article.get_absolute_url())
+
+    assert cache_status(admin_client.get(article.get_absolute_url())) == "bypass"
+
+
+def test_pagination_is_cached_but_other_query_strings_bypass(client):
+    ArticleFactory()
+    assert cache_status(client.get("/?page=1")) == "miss"
+    assert cache_status(Client().get("/?page=1")) == "hit"
+    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+
+
+def test_missing_pages_are_not_cached(client):
+    assert client.get("/category/no-such-section/").status_code == 404
+    assert page_cache.STATUS_HEADER not in client.get("/category/no-such-section/")
+
+
+def test_shared_page_without_a_form_is_public_but_revalidated(client):
+    ArticleFactory()
+    response = client.get("/")
+    assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert "Cookie" in response["Vary"]
+
+
+def test_losing_the_generation_never_brings_back_older_pages(client):
+    article = ArticleFactory(title="First headline")
+    client.get(article.get_absolute_url())
+    first_generation = page_cache.current_generation()
+
+    page_cache.cache.delete(page_cache.GENERATION_KEY)
+
+    assert page_cache.current_generation() != first_generation
+
+
+@pytest.mark.urls("tests.production.urls")
+class TestCsrfHolePunching:
+    def stored_body(self):
+        request = RequestFactory().get("/test/form/")
+        key = page_cache._page_key(request, page_cache.current_generation())
+        return page_cache.cache.get(key)["body"].decode()
+
+    def test_cached_page_stores_no_csrf_token(self, client):
+        served = client.get("/test/form/")
+        token = TOKEN.search(served.text).group(1)
+
+        stored = self.stored_body()
+
+        assert token not in stored
+        assert TOKEN.search(stored).group(1) == page_cache._CSRF_PLACEHOLDER.decode()
+        assert client.cookies["csrftoken"].value not in stored
+
+    def test_page_from_the_cache_carries_a_working_token_for_each_visitor(self):
+        Client().get("/test/form/")
+        visitor = Client(enforce_csrf_checks=True)
+
+        page = visitor.get("/test/form/")
+        token = TOKEN.search(page.text).group(1)
+        posted = visitor.post("/test/posted/", {"csrfmiddlewaretoken": token})
+
+        assert cache_status(page) == "hit"
+        assert "csrftoken" in page.cookies
+        assert posted.status_code == 200
+
+    def test_another_visitors_token_is_rejected(self):
+        first = Client(enforce_csrf_checks=True)
+        first_token = TOKEN.search(first.get("/test/form/").text).group(1)
+        second = Client(enforce_csrf_checks=True)
+        second.get("/test/form/")
+
+        posted = second.post("/test/posted/", {"csrfmiddlewaretoken": first_token})
+
+        assert posted.status_code == 403
+
+    def test_page_with_a_token_is_private_to_its_visitor(self, client):
+        client.get("/test/form/")
+        response = Client().get("/test/form/")
+        assert "private" in response["Cache-Control"]
