@@ -19,6 +19,7 @@ _ACCESS_FIELDS = {
     "M": "duration_ms",
     "{x-request-id}o": "request_id",
     "a": "user_agent",
+    "p": "worker",
 }
 
 

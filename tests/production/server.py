@@ -1,0 +1,144 @@
+"""A real gunicorn serving the site, for the integration tests, and a small HTTP client.
+
+The client connects from a loopback address of its choosing (127.0.0.0/8), so a test
+can play many readers, each with its own IP, all on this machine.
+"""
+
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+from .conftest import REPO, manage, production_env
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode()
+
+
+class Reader:
+    """One browser: its own source address and cookie jar."""
+
+    def __init__(self, port, address="127.0.0.1"):
+        self.port = port
+        self.address = address
+        self.cookies = {}
+
+    def request(self, method, path, form=None, headers=None):
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30, source_address=(self.address, 0)
+        )
+        headers = dict(headers or {})
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            raw = connection.getresponse()
+            response = Response(raw.status, raw.headers, raw.read())
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, form, **kwargs):
+        return self.request("POST", path, form=form, **kwargs)
+
+
+class Gunicorn:
+    """gunicorn with several workers, started the way `make serve` starts it."""
+
+    def __init__(self, tmp_path, database_url, *, workers=2, **env):
+        self.port = free_port()
+        self.log_path = tmp_path / "gunicorn.log"
+        self.env = production_env(
+            DATABASE_URL=database_url,
+            STATIC_ROOT=str(tmp_path / "static"),
+            BIND=f"127.0.0.1:{self.port}",
+            WEB_CONCURRENCY=str(workers),
+            GUNICORN_MAX_REQUESTS="0",
+            CACHE_KEY_PREFIX=f"gunicorn-test-{secrets.token_hex(4)}",
+            **env,
+        )
+        self.process = None
+
+    def manage(self, *args):
+        result = manage(*args, env=self.env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def shell(self, code):
+        return self.manage("shell", "-c", code).strip()
+
+    def start(self):
+        self.manage("migrate", "--noinput", "--verbosity", "0")
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-c",
+             "gunicorn.conf.py", "newsroom.wsgi"],
+            cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                if Reader(self.port).get("/healthz").status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("gunicorn did not answer /healthz:\n" + self.log_path.read_text())
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def log_entries(self):
+        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
+
+    def wait_for_log(self, matches, timeout=10):
+        """The log entries that match, once there is one: workers log after responding."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [entry for entry in self.log_entries() if matches(entry)]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)

@@ -1,0 +1,123 @@
+"""The site under gunicorn with several workers, on SQLite and on PostgreSQL.
+
+SQLite: a file in a temporary directory, the workers sharing a file-based cache.
+PostgreSQL (when DATABASE_URL names one, as in `make test`): a scratch database on that
+server, the workers sharing Redis (REDIS_URL).
+"""
+
+import os
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from .server import Gunicorn, Reader
+
+NEW_ARTICLE = """
+from tests.factories import ArticleFactory
+print(ArticleFactory(title="Harbour plan approved").get_absolute_url())
+"""
+
+
+def _postgres_database():
+    """A scratch database on the DATABASE_URL server; dropped by the returned callable."""
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = f"newsroom_gunicorn_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp(request.param)
+    drop = None
+    if request.param == "sqlite":
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "CACHE_DIR": str(tmp_path / "cache"),
+        }
+    else:
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            pytest.skip("DATABASE_URL names no PostgreSQL server (`make test` runs this)")
+        database_url, drop = _postgres_database()
+        env = {"DATABASE_URL": database_url, "REDIS_URL": os.environ["REDIS_URL"]}
+    gunicorn = Gunicorn(tmp_path, env.pop("DATABASE_URL"), **env)
+    try:
+        gunicorn.start()
+        gunicorn.article_url = gunicorn.shell(NEW_ARTICLE).splitlines()[-1]
+        yield gunicorn
+    finally:
+        gunicorn.stop()
+        if drop:
+            drop()
+
+
+def test_healthz_is_ok(server):
+    response = Reader(server.port).get("/healthz")
+    assert response.status == 200
+    assert response.body == b"ok\n"
+
+
+def test_static_files_have_hashed_names_and_long_cache_headers(server):
+    front = Reader(server.port).get("/")
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', front.text).group(1)
+
+    response = Reader(server.port).get(stylesheet)
+
+    assert response.status == 200
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_static_files_are_served_compressed(server):
+    login = Reader(server.port).get("/admin/login/")
+    stylesheet = re.search(r'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', login.text)
+
+    response = Reader(server.port).get(stylesheet.group(1), headers={"Accept-Encoding": "gzip"})
+
+    assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_concurrent_readers_get_no_server_errors_and_share_the_page_cache(server):
+    def read(number):
+        return Reader(server.port, f"127.0.1.{number % 250 + 1}").get(server.article_url)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(read, range(80)))
+
+    assert {response.status for response in responses} == {200}
+    assert {response.headers["X-Page-Cache"] for response in responses} >= {"hit"}
+
+
+def test_approving_a_comment_in_another_process_shows_on_every_worker(server):
+    for _ in range(4):
+        Reader(server.port).get(server.article_url)  # cached by both workers' shared cache
+    server.shell(
+        "from articles.models import Article\n"
+        "from tests.factories import CommentFactory\n"
+        "comment = CommentFactory(article=Article.objects.get(title='Harbour plan approved'),"
+        " status='pending', body='Seen from the harbour wall.')\n"
+        "comment.approve()\n"
+    )
+
+    responses = [Reader(server.port).get(server.article_url) for _ in range(6)]
+
+    assert all("Seen from the harbour wall." in response.text for response in responses)
+
+
+def test_logs_are_json_lines_with_request_ids(server):
+    response = Reader(server.port).get("/", headers={"X-Request-ID": "trace-0123456789"})
+
+    access = server.wait_for_log(lambda entry: entry.get("request_id") == "trace-0123456789")
+
+    assert response.headers["X-Request-ID"] == "trace-0123456789"
+    assert access[0]["status"] == "200"
+    assert access[0]["path"] == "/"
