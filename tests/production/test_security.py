@@ -44,6 +44,7 @@ client = Client()
 plain = client.get("/healthz")
 redirected = client.get("/", HTTP_HOST="news.example.com")
 forwarded = client.get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+print(plain.status_code)
 print(redirected.status_code, redirected.get("Location"))
 print(forwarded.get("Strict-Transport-Security", "no-hsts"))
 """
@@ -52,7 +53,8 @@ print(forwarded.get("Strict-Transport-Security", "no-hsts"))
 def test_https_redirects_and_sends_hsts_behind_a_trusted_proxy():
     env = production_env(SECURE_SSL="1", TRUST_X_FORWARDED_PROTO="1")
     result = manage("shell", "-c", HTTPS_PROBE, env=env)
-    redirect, hsts = result.stdout.splitlines()[-2:]
+    probe, redirect, hsts = result.stdout.splitlines()[-3:]
+    assert probe == "200", "load balancers probe /healthz over plain HTTP"
     assert redirect == "301 https://news.example.com/"
     assert hsts == "max-age=31536000; includeSubDomains; preload"
 
