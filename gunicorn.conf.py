@@ -29,6 +29,12 @@ max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Only the proxies named here may say a request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# gunicorn's control socket has one default path per user, which several servers on one
+# machine (tests, a benchmark, `make serve`) would fight over; signals do the same job
+# (HUP reloads workers, TERM stops gracefully). Give a path to have one.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+
 # Both logs to stdout as JSON lines, in the same format as the application's log.
 accesslog = "-"
 errorlog = "-"

@@ -1,5 +1,7 @@
 """Security settings and headers, as production runs them."""
 
+import re
+
 import pytest
 
 from tests.factories import ArticleFactory
@@ -82,3 +84,25 @@ def test_admin_pages_carry_the_same_policy(admin_client):
     assert response.status_code == 200
     assert policy(response) == CSP
     assert "<script>" not in response.text
+
+
+INLINE_CODE = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>\s*\S"  # inline script
+    r"|\sstyle=\"|\son[a-z]+=\"|javascript:",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.django_db
+def test_admin_pages_need_nothing_the_policy_forbids(admin_client):
+    """Every admin list and add page: no inline script, style attribute or handler."""
+    index = admin_client.get("/admin/")
+    pages = [
+        "/admin/",
+        *sorted(set(re.findall(r'href="(/admin/[a-z_]+/[a-z_]+/(?:add/)?)"', index.text))),
+    ]
+    assert len(pages) > 3
+    for url in pages:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert not INLINE_CODE.search(response.text), (url, INLINE_CODE.search(response.text))
