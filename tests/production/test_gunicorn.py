@@ -5,60 +5,10 @@ PostgreSQL (when DATABASE_URL names one, as in `make test`): a scratch database 
 server, the workers sharing Redis (REDIS_URL).
 """
 
-import os
 import re
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from .server import Gunicorn, Reader
-
-NEW_ARTICLE = """
-from tests.factories import ArticleFactory
-print(ArticleFactory(title="Harbour plan approved").get_absolute_url())
-"""
-
-
-def _postgres_database():
-    """A scratch database on the DATABASE_URL server; dropped by the returned callable."""
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = f"newsroom_gunicorn_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return url.rsplit("/", 1)[0] + f"/{name}", drop
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp(request.param)
-    drop = None
-    if request.param == "sqlite":
-        env = {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "CACHE_DIR": str(tmp_path / "cache"),
-        }
-    else:
-        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            pytest.skip("DATABASE_URL names no PostgreSQL server (`make test` runs this)")
-        database_url, drop = _postgres_database()
-        env = {"DATABASE_URL": database_url, "REDIS_URL": os.environ["REDIS_URL"]}
-    gunicorn = Gunicorn(tmp_path, env.pop("DATABASE_URL"), **env)
-    try:
-        gunicorn.start()
-        gunicorn.article_url = gunicorn.shell(NEW_ARTICLE).splitlines()[-1]
-        yield gunicorn
-    finally:
-        gunicorn.stop()
-        if drop:
-            drop()
+from .server import Reader
 
 
 def test_healthz_is_ok(server):
