@@ -23,6 +23,7 @@ the pages and the generation, so an approval shows everywhere at once.
 
 import functools
 import hashlib
+import html
 import logging
 import math
 import re
@@ -55,6 +56,39 @@ CONTENT_APPS = frozenset({"articles", "comments"})
 # What {% csrf_token %} renders (django.template.defaulttags.CsrfTokenNode).
 _CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
 _CSRF_PLACEHOLDER = b"__csrf_token_for_this_visitor__"
+
+# Hidden form fields whose value must be fresh for each page view, not the value the
+# page had when it was cached: field name -> function(stored value) -> fresh value.
+_REFRESHED_FIELDS = {}
+
+
+def refresh_hidden_field(name):
+    """Register a function that renews a hidden field's value each time a page is served.
+
+    For values that must say when the page was shown, such as a form's signed timestamp.
+    The stored value is no secret (it was in the page for everyone to see); the function
+    gets it and returns the value for this page view.
+    """
+
+    def register(renew):
+        _REFRESHED_FIELDS[name] = renew
+        return renew
+
+    return register
+
+
+def _refresh_fields(body):
+    for name, renew in _REFRESHED_FIELDS.items():
+        field = re.compile(
+            rb'(<input type="hidden" name="' + re.escape(name.encode()) + rb'" value=")([^"]*)(")'
+        )
+        body = field.sub(
+            lambda match, renew=renew: (
+                match[1] + html.escape(renew(html.unescape(match[2].decode()))).encode() + match[3]
+            ),
+            body,
+        )
+    return body
 
 
 def current_generation():
@@ -184,7 +218,7 @@ def _for_this_visitor(response):
 
 
 def _serve(request, entry):
-    body = entry["body"]
+    body = _refresh_fields(entry["body"])
     has_token = _CSRF_PLACEHOLDER in body
     if has_token:
         body = body.replace(_CSRF_PLACEHOLDER, get_token(request).encode())

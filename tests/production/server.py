@@ -99,7 +99,7 @@ class Gunicorn:
         return result.stdout
 
     def shell(self, code):
-        return self.manage("shell", "-c", code).strip()
+        return self.manage("shell", "--verbosity", "0", "-c", code).strip()
 
     def start(self):
         self.manage("migrate", "--noinput", "--verbosity", "0")

@@ -211,3 +211,14 @@ class TestCsrfHolePunching:
         client.get("/test/form/")
         response = Client().get("/test/form/")
         assert "private" in response["Cache-Control"]
+
+    def test_registered_hidden_fields_are_renewed_for_each_visitor(self, client, monkeypatch):
+        monkeypatch.setitem(
+            page_cache._REFRESHED_FIELDS, "shown_at", lambda stored: f"renewed after {stored}"
+        )
+        client.get("/test/form/")
+
+        response = Client().get("/test/form/")
+
+        assert cache_status(response) == "hit"
+        assert 'name="shown_at" value="renewed after first view"' in response.text

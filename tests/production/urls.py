@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST
 from newsroom.page_cache import cache_public_page
 
 _FORM = engines["django"].from_string(
-    '<form method="post" action="/test/posted/">{% csrf_token %}<button>Send</button></form>'
+    '<form method="post" action="/test/posted/">{% csrf_token %}'
+    '<input type="hidden" name="shown_at" value="{{ shown_at }}"><button>Send</button></form>'
 )
 
 
 def page_with_form(request):
-    return HttpResponse(_FORM.render({}, request))
+    return HttpResponse(_FORM.render({"shown_at": "first view"}, request))
 
 
 @require_POST
