@@ -222,3 +222,18 @@ class TestCsrfHolePunching:
 
         assert cache_status(response) == "hit"
         assert 'name="shown_at" value="renewed after first view"' in response.text
+
+
+def test_cached_pages_expire_when_a_scheduled_article_goes_live():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
+
+    assert 290 < page_cache._page_timeout() <= 300
+
+
+def test_cached_pages_keep_their_full_life_with_nothing_scheduled(settings):
+    ArticleFactory()
+    assert page_cache._page_timeout() == settings.PAGE_CACHE_SECONDS
