@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "newsroom.page_cache.AdminEditsMiddleware",
     # Last, so it sees the 404s of every view: old WordPress links redirect to articles.
     "wordpress.middleware.WordPressRedirectMiddleware",
 ]

@@ -237,3 +237,16 @@ def test_cached_pages_expire_when_a_scheduled_article_goes_live():
 def test_cached_pages_keep_their_full_life_with_nothing_scheduled(settings):
     ArticleFactory()
     assert page_cache._page_timeout() == settings.PAGE_CACHE_SECONDS
+
+
+def test_bulk_change_in_the_admin_without_signals_still_reaches_readers(client, admin_client):
+    from articles.models import Article
+
+    article = ArticleFactory(title="Before the admin")
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="After the admin")  # sends no signal
+    assert "Before the admin" in Client().get(article.get_absolute_url()).text
+
+    admin_client.post("/admin/auth/user/", {"action": "delete_selected", "_selected_action": []})
+
+    assert "After the admin" in Client().get(article.get_absolute_url()).text
