@@ -23,3 +23,10 @@ class CommentsConfig(AppConfig):
             sender=Comment,
             dispatch_uid="comments.notify_authors_of_approval",
         )
+
+        from newsroom.page_cache import refresh_hidden_field
+
+        from .forms import reissue_timestamp
+
+        # Pages served from the page cache must still say when the form was shown.
+        refresh_hidden_field("timestamp")(reissue_timestamp)

@@ -29,6 +29,19 @@ def issue_timestamp(article, issued_at=None):
     return signing.dumps({"article": article.pk, "issued": issued_at}, salt=TIMESTAMP_SALT)
 
 
+def reissue_timestamp(token):
+    """The same form's timestamp, signed as shown now.
+
+    A page served from the page cache was rendered earlier, for someone else; without this
+    a bot fetching a cached page could post at once and still look slow and human.
+    """
+    try:
+        shown = signing.loads(token, salt=TIMESTAMP_SALT)
+    except signing.BadSignature:
+        return token
+    return signing.dumps({**shown, "issued": time.time()}, salt=TIMESTAMP_SALT)
+
+
 def _has_control_characters(value, allowed=frozenset()):
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
 

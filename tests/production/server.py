@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
@@ -142,3 +143,25 @@ class Gunicorn:
             if found or time.monotonic() > deadline:
                 return found
             time.sleep(0.1)
+
+
+class CommentFormFields(HTMLParser):
+    """The hidden fields of the page's comment form: CSRF token, signed timestamp, parent."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_form = False
+        self.action = None
+        self.fields = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "commentform":
+            self.in_form = True
+            self.action = attrs["action"]
+        elif tag == "input" and self.in_form and attrs.get("type") == "hidden":
+            self.fields[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False

@@ -9,6 +9,8 @@ from comments.models import Comment
 from newsroom import page_cache
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
 
+from .server import CommentFormFields
+
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -250,3 +252,59 @@ def test_bulk_change_in_the_admin_without_signals_still_reaches_readers(client, 
     admin_client.post("/admin/auth/user/", {"action": "delete_selected", "_selected_action": []})
 
     assert "After the admin" in Client().get(article.get_absolute_url()).text
+
+
+def comment_form_of(page):
+    form = CommentFormFields()
+    form.feed(page.content.decode())
+    return form
+
+
+def test_comment_form_on_a_cached_page_works_for_a_new_visitor(client, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_SUBMIT = 0
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    visitor = Client(enforce_csrf_checks=True)
+
+    page = visitor.get(article.get_absolute_url())
+    form = comment_form_of(page)
+    response = visitor.post(
+        form.action,
+        {**form.fields, "comment": "Posted from a cached page.", "name": "Ada",
+         "email": "ada@readers.example"},
+    )  # fmt: skip
+
+    assert cache_status(page) == "hit"
+    assert response.status_code == 303
+    comment = Comment.objects.get(body="Posted from a cached page.")
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_cached_comment_form_says_when_it_was_shown_not_when_it_was_cached(client):
+    from django.core import signing
+
+    from comments.forms import TIMESTAMP_SALT
+
+    article = ArticleFactory()
+    first = comment_form_of(client.get(article.get_absolute_url())).fields["timestamp"]
+    second = comment_form_of(Client().get(article.get_absolute_url())).fields["timestamp"]
+
+    shown_first = signing.loads(first, salt=TIMESTAMP_SALT)
+    shown_second = signing.loads(second, salt=TIMESTAMP_SALT)
+    assert shown_second["article"] == article.pk
+    assert shown_second["issued"] > shown_first["issued"]
+
+
+def test_commenters_email_is_not_logged_when_posting_or_refused(client, caplog, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_SUBMIT = 0
+    article = ArticleFactory()
+    form = comment_form_of(client.get(article.get_absolute_url()))
+    comment = {"comment": "Hello", "name": "Ada", "email": "secret.ada@readers.example"}
+
+    with caplog.at_level("DEBUG"):
+        accepted = client.post(form.action, {**form.fields, **comment})
+        refused = client.post(form.action, {**form.fields, **comment})
+
+    assert (accepted.status_code, refused.status_code) == (303, 409)
+    assert any(record.name == "django.request" for record in caplog.records)
+    assert "secret.ada@readers.example" not in caplog.text
