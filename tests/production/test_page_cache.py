@@ -1,5 +1,6 @@
 """Anonymous readers share cached pages; nobody is served someone else's page."""
 
+import io
 import re
 
 import pytest
@@ -308,3 +309,22 @@ def test_commenters_email_is_not_logged_when_posting_or_refused(client, caplog, 
     assert (accepted.status_code, refused.status_code) == (303, 409)
     assert any(record.name == "django.request" for record in caplog.records)
     assert "secret.ada@readers.example" not in caplog.text
+
+
+def test_comments_added_by_a_repeated_wordpress_import_reach_cached_pages(client, tmp_path):
+    from django.core.management import call_command
+
+    from articles.models import Article
+    from tests.wordpress.conftest import WXR_HEAD, WXR_TAIL, wxr_comment, wxr_post
+
+    export = tmp_path / "export.xml"
+    export.write_text(WXR_HEAD + wxr_post(1, comments=wxr_comment(1)) + WXR_TAIL)
+    call_command("import_wxr", str(export), stdout=io.StringIO())
+    url = Article.objects.get(wordpress_id=1).get_absolute_url()
+    client.get(url)
+    later = wxr_comment(1) + wxr_comment(2, content="Added in the second export.")
+    export.write_text(WXR_HEAD + wxr_post(1, comments=later) + WXR_TAIL)
+
+    call_command("import_wxr", str(export), stdout=io.StringIO())
+
+    assert "Added in the second export." in Client().get(url).text
