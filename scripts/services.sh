@@ -10,7 +10,7 @@ set -euo pipefail
 
 DATABASE_URL="${DATABASE_URL:-postgres://newsroom:newsroom@127.0.0.1:5432/newsroom}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
-PG_VERSION=15
+PG_VERSION="${PG_VERSION:-15}"
 PG_CLUSTER=main
 
 log() { echo "services: $*" >&2; }
@@ -35,7 +35,12 @@ postgres() {
     fi
     if [[ ! -x /usr/lib/postgresql/$PG_VERSION/bin/postgres ]]; then
         log "installing PostgreSQL $PG_VERSION"
-        apt_install "postgresql-$PG_VERSION"
+        if ! apt_install "postgresql-$PG_VERSION"; then
+            # A Debian release without version 15 (Debian 13 ships 17): take its own.
+            log "PostgreSQL $PG_VERSION is not packaged here; installing the distribution's"
+            apt_install postgresql
+            PG_VERSION="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+        fi
     fi
     if ! pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx "$PG_VERSION/$PG_CLUSTER"; then
         pg_createcluster "$PG_VERSION" "$PG_CLUSTER" --port "$port" >/dev/null
