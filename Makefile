@@ -41,7 +41,8 @@ run: install
 	trap 'kill $$huey_pid 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-# Production-like: services started if needed, migrations, hashed static files, gunicorn.
+# Production-like: services started if needed, migrations, hashed static files, gunicorn,
+# and the huey consumer that sends moderation emails (stopped with the server).
 # SECRET_KEY comes from the environment, or from .secret_key (made once, never committed).
 serve: install
 	DATABASE_URL=$(SERVE_DATABASE_URL) REDIS_URL=$(SERVE_REDIS_URL) scripts/services.sh all
@@ -51,7 +52,9 @@ serve: install
 	DATABASE_URL=$(SERVE_DATABASE_URL); REDIS_URL=$(SERVE_REDIS_URL); PORT=$(PORT); set +a; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
-	exec $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
+	{ $(MANAGE) run_huey & huey_pid=$$!; \
+	  trap 'kill $$huey_pid 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi; }
 
 services:
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) scripts/services.sh all

@@ -112,10 +112,10 @@ def _new_generation():
 def pages_changed():
     """Something readers see has changed: no page stored before now is served again.
 
-    Called by the content signals below, and explicitly by bulk changes that send none
-    (`CommentQuerySet.change_status`). A new generation is taken at once and again when
-    the surrounding transaction commits, so a page rendered by another worker from the
-    not yet committed state is not kept either.
+    Called by the content signals below (and `comment_status_changed`, which bulk status
+    changes send), and explicitly by bulk changes that send no signal. A new generation
+    is taken at once and again when the surrounding transaction commits, so a page
+    rendered by another worker from the not yet committed state is not kept either.
     """
     _new_generation()
     transaction.on_commit(_new_generation)
@@ -166,10 +166,18 @@ def _content_relations_changed(sender, action, **kwargs):
         pages_changed()
 
 
+def _comment_statuses_changed(sender, **kwargs):
+    pages_changed()
+
+
 def connect_invalidation_signals():
+    from comments.signals import comment_status_changed
+
     post_save.connect(_content_saved, dispatch_uid="page_cache_saved")
     post_delete.connect(_content_deleted, dispatch_uid="page_cache_deleted")
     m2m_changed.connect(_content_relations_changed, dispatch_uid="page_cache_m2m")
+    # change_status() moves comments with one UPDATE, which sends no model signal.
+    comment_status_changed.connect(_comment_statuses_changed, dispatch_uid="page_cache_status")
 
 
 def _is_personal(request):

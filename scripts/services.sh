@@ -84,9 +84,11 @@ redis() {
     fi
     if [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" != PONG ]]; then
         log "starting Redis on 127.0.0.1:$port"
-        # A cache only: nothing to persist, and the least recently used keys make room.
+        # Cached pages and flood-control keys expire, and the least recently used of them
+        # make room; keys without an expiry (the task queue, the page cache's generation)
+        # are never evicted. The queue is lost on a restart: moderation emails only.
         redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --protected-mode yes \
-            --save "" --appendonly no --maxmemory 256mb --maxmemory-policy allkeys-lru \
+            --save "" --appendonly no --maxmemory 256mb --maxmemory-policy volatile-lru \
             --dir /tmp --logfile /tmp/newsroom-redis.log
         for _ in $(seq 50); do
             [[ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" == PONG ]] && break
