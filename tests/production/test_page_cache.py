@@ -328,3 +328,13 @@ def test_comments_added_by_a_repeated_wordpress_import_reach_cached_pages(client
     call_command("import_wxr", str(export), stdout=io.StringIO())
 
     assert "Added in the second export." in Client().get(url).text
+
+
+def test_erased_commenter_name_leaves_cached_pages_at_once(client):
+    comment = CommentFactory(author_name="Ada Lovelace")
+    url = comment.article.get_absolute_url()
+    assert "Ada Lovelace" in client.get(url).text
+
+    Comment.objects.filter(pk=comment.pk).erase_personal_data()
+
+    assert "Ada Lovelace" not in Client().get(url).text
