@@ -14,7 +14,7 @@ SERVE_DATABASE_URL := $(or $(DATABASE_URL),postgres://newsroom:newsroom@127.0.0.
 SERVE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 PORT ?= 8000
 
-.PHONY: help install run serve services test test-sqlite test-postgres lint format clean
+.PHONY: help install browser-deps run serve services test test-sqlite test-postgres lint format clean
 
 help:
 	@echo "make run    set up and serve the site with demo content at http://127.0.0.1:8000"
@@ -30,6 +30,15 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The browser suite (tests/browser/) drives Debian's Chromium; Playwright never downloads a
+# browser of its own. axe-core comes from npm, pinned by package-lock.json.
+browser-deps: node_modules/.installed
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
@@ -63,10 +72,10 @@ services:
 # Redis. Either run failing fails make.
 test: test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install browser-deps
 	env -u DATABASE_URL -u REDIS_URL -u CACHE_DIR $(BIN)/pytest
 
-test-postgres: install services
+test-postgres: install services browser-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 lint: install
