@@ -1,0 +1,36 @@
+"""The checks every browser test relies on can fail: they are not silently empty."""
+
+import pytest
+
+from .conftest import watched_context
+
+pytestmark = pytest.mark.browser
+
+PAGE_WITH_INLINE_SCRIPT = "<!doctype html><title>t</title><script>window.ran = 1</script>"
+
+
+def test_inline_script_blocked_by_csp_is_recorded(chromium):
+    context, problems = watched_context(chromium)
+    page = context.new_page()
+    page.route(
+        "http://newsroom.test/",
+        lambda route: route.fulfill(
+            body=PAGE_WITH_INLINE_SCRIPT,
+            content_type="text/html",
+            headers={"Content-Security-Policy": "script-src 'self'"},
+        ),
+    )
+    page.goto("http://newsroom.test/")
+
+    violations = problems.csp_violations()
+    context.close()
+    assert any("script-src" in violation for violation in violations)
+
+
+def test_uncaught_script_error_is_recorded(chromium):
+    context, problems = watched_context(chromium)
+    page = context.new_page()
+    page.set_content("<script>undefinedFunction()</script>")
+
+    context.close()
+    assert problems.script_errors
