@@ -2,6 +2,7 @@
 
 import pytest
 
+from .axe import serious_accessibility_violations
 from .conftest import watched_context
 
 pytestmark = pytest.mark.browser
@@ -34,3 +35,13 @@ def test_uncaught_script_error_is_recorded(chromium):
 
     context.close()
     assert problems.script_errors
+
+
+def test_axe_reports_an_unlabelled_form_field(chromium):
+    context, _ = watched_context(chromium)
+    page = context.new_page()
+    page.set_content('<!doctype html><html lang="en"><title>t</title><main><input></main>')
+
+    violations = serious_accessibility_violations(page)
+    context.close()
+    assert any("label" in violation for violation in violations)
