@@ -55,14 +55,23 @@ def read_comment_form(html):
     return reader.action, reader.fields
 
 
-def post_comment(client, page_url, **values):
-    """Open `page_url`, fill in its comment form with `values`, send it; the response.
+def open_comment_form(client, page_url):
+    """GET `page_url`; its comment form's action and fields."""
+    page = client.get(page_url)
+    assert page.status_code == 200, f"GET {page_url} answered {page.status_code}"
+    return read_comment_form(page.content.decode())
+
+
+def send_comment_form(client, form, **values):
+    """Send a form from open_comment_form() with `values` filled in; the response.
 
     A value of None leaves the field out of the request, as a hand-made request might.
     """
-    page = client.get(page_url)
-    assert page.status_code == 200, f"GET {page_url} answered {page.status_code}"
-    action, fields = read_comment_form(page.content.decode())
-    fields.update(values)
-    data = {name: value for name, value in fields.items() if value is not None}
+    action, fields = form
+    data = {name: value for name, value in {**fields, **values}.items() if value is not None}
     return client.post(action, data)
+
+
+def post_comment(client, page_url, **values):
+    """Open `page_url`, fill in its comment form with `values` and send it; the response."""
+    return send_comment_form(client, open_comment_form(client, page_url), **values)

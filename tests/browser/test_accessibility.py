@@ -9,8 +9,9 @@ import pytest
 from tests.factories import ArticleFactory, CommentFactory
 
 from .axe import serious_accessibility_violations
+from .pages import fill_comment_form, post_comment
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("instant_posting")]
 
 
 def test_front_page_has_no_serious_accessibility_problems(open_page):
@@ -25,5 +26,26 @@ def test_article_with_comments_has_no_serious_accessibility_problems(open_page):
     parent = CommentFactory(article=article)
     CommentFactory(article=article, parent=parent, body="A reply, with https://example.com/")
     page = open_page(article.get_absolute_url(), bypass_csp=True)
+
+    assert serious_accessibility_violations(page) == []
+
+
+def test_comment_form_with_errors_has_no_serious_accessibility_problems(open_page):
+    article = ArticleFactory()
+    page = open_page(article.get_absolute_url(), bypass_csp=True)
+    fill_comment_form(page, comment="Hello", name="Maria", email="maria@readers")
+    page.locator("#respond").get_by_role("button", name="Post Comment").click()
+    page.wait_for_load_state()
+    page.locator("#respond").get_by_text("Enter a valid email address.").wait_for()
+
+    assert serious_accessibility_violations(page) == []
+
+
+def test_page_after_posting_has_no_serious_accessibility_problems(open_page):
+    article = ArticleFactory()
+    CommentFactory(article=article)
+    page = open_page(article.get_absolute_url(), bypass_csp=True)
+    post_comment(page, comment="Hello", name="Maria Keller", email="maria@readers.example")
+    page.get_by_text("Your comment is awaiting moderation.").wait_for()
 
     assert serious_accessibility_violations(page) == []

@@ -1,0 +1,209 @@
+"""Hostile requests to the comment form: a clear 4xx or an inline error, never a 500, and
+not a single comment stored."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment
+from tests.comment_form import post_comment, read_comment_form
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_posting")]
+
+VALID = {
+    "comment": "The bridge was closed for two years.",
+    "name": "Maria Keller",
+    "email": "maria@readers.example",
+    "url": "https://example.com/maria",
+}
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory()
+
+
+@pytest.fixture
+def client():
+    # The real CSRF check, which Django's test client otherwise leaves out.
+    return Client(enforce_csrf_checks=True)
+
+
+@contextmanager
+def stores_no_comment():
+    before = Comment.objects.count()
+    yield
+    assert Comment.objects.count() == before, "a comment was stored"
+
+
+def test_the_same_valid_comment_is_stored_so_these_tests_can_fail(client, article):
+    response = post_comment(client, article.get_absolute_url(), **VALID)
+
+    assert response.status_code == 303
+    assert Comment.objects.filter(article=article, author_name="Maria Keller").count() == 1
+
+
+class TestForgedRequests:
+    def test_post_without_csrf_token_is_forbidden(self, client, article):
+        with stores_no_comment():
+            response = post_comment(
+                client, article.get_absolute_url(), csrfmiddlewaretoken=None, **VALID
+            )
+        assert response.status_code == 403
+
+    def test_post_with_a_wrong_csrf_token_is_forbidden(self, client, article):
+        with stores_no_comment():
+            response = post_comment(
+                client, article.get_absolute_url(), csrfmiddlewaretoken="x" * 64, **VALID
+            )
+        assert response.status_code == 403
+
+    def test_post_without_the_csrf_cookie_is_forbidden(self, article):
+        page = Client().get(article.get_absolute_url())
+        action, fields = read_comment_form(page.content.decode())
+
+        with stores_no_comment():
+            response = Client(enforce_csrf_checks=True).post(action, {**fields, **VALID})
+        assert response.status_code == 403
+
+
+class TestOversizedInput:
+    @pytest.mark.parametrize(
+        "field, length",
+        [("comment", 65_526), ("name", 246), ("url", 201), ("email", 101)],
+    )
+    def test_field_over_its_limit_is_refused_with_an_inline_error(
+        self, client, article, field, length
+    ):
+        too_long = {
+            "comment": "w" * length,
+            "name": "n" * length,
+            "url": "https://example.com/" + "p" * length,
+            "email": "e" * (length - len("@readers.example")) + "@readers.example",
+        }[field]
+
+        with stores_no_comment():
+            response = post_comment(
+                client, article.get_absolute_url(), **{**VALID, field: too_long}
+            )
+
+        assert response.status_code == 400
+        assert "Ensure this value has at most" in response.content.decode()
+
+    def test_ten_megabyte_body_is_a_bad_request(self, client, article):
+        with stores_no_comment():
+            response = post_comment(
+                client, article.get_absolute_url(), **{**VALID, "comment": "w" * 10_000_000}
+            )
+        assert response.status_code == 400
+
+
+class TestMalformedInput:
+    @pytest.mark.parametrize("field", ["comment", "name", "email", "url"])
+    def test_nul_byte_is_refused_with_an_inline_error(self, client, article, field):
+        value = {**VALID}[field]
+        value = value[:3] + "\x00" + value[3:]
+
+        with stores_no_comment():
+            response = post_comment(client, article.get_absolute_url(), **{**VALID, field: value})
+
+        assert response.status_code == 400
+
+    @pytest.mark.parametrize(
+        "email",
+        [
+            "maria@readers.example\nBcc: victim@example.com",
+            "maria@readers.example\r\nBcc: victim@example.com",
+        ],
+    )
+    def test_newline_in_the_email_is_refused(self, client, article, email):
+        with stores_no_comment():
+            response = post_comment(client, article.get_absolute_url(), **{**VALID, "email": email})
+
+        assert response.status_code == 400
+        assert "Enter a valid email address." in response.content.decode()
+
+    def test_invalid_utf8_is_refused(self, client, article):
+        page = client.get(article.get_absolute_url())
+        action, fields = read_comment_form(page.content.decode())
+        fields.update(VALID)
+        fields.pop("comment")
+        body = urlencode(fields).encode() + b"&comment=caf%C3%A9%20%FF%FE%20broken"
+
+        with stores_no_comment():
+            response = client.post(action, body, content_type="application/x-www-form-urlencoded")
+
+        assert response.status_code == 400
+
+
+class TestWrongTargets:
+    def test_comment_on_an_unknown_article_is_not_found(self, client, article):
+        page = client.get(article.get_absolute_url())
+        _, fields = read_comment_form(page.content.decode())
+        unknown = reverse("comments:post", args=[Article.objects.order_by("-pk")[0].pk + 1])
+
+        with stores_no_comment():
+            response = client.post(unknown, {**fields, **VALID})
+
+        assert response.status_code == 404
+
+    @pytest.mark.parametrize("kind", ["draft", "scheduled"])
+    def test_comment_on_an_unpublished_article_is_not_found(self, client, article, kind):
+        page = client.get(article.get_absolute_url())
+        _, fields = read_comment_form(page.content.decode())
+        if kind == "draft":
+            hidden = ArticleFactory(status=Article.Status.DRAFT)
+        else:
+            hidden = ArticleFactory(published_at=timezone.now() + timedelta(days=1))
+
+        with stores_no_comment():
+            response = client.post(reverse("comments:post", args=[hidden.pk]), {**fields, **VALID})
+
+        assert response.status_code == 404
+
+    def test_comment_on_a_closed_article_is_refused(self, client, article):
+        page = client.get(article.get_absolute_url())
+        action, fields = read_comment_form(page.content.decode())
+        Article.objects.filter(pk=article.pk).update(comments_open=False)
+
+        with stores_no_comment():
+            response = client.post(action, {**fields, **VALID})
+
+        assert response.status_code == 403
+        assert "Comments are closed" in response.content.decode()
+
+    def test_reply_to_a_comment_on_another_article_is_refused(self, client, article):
+        elsewhere = CommentFactory()
+
+        with stores_no_comment():
+            response = post_comment(
+                client, article.get_absolute_url(), parent=str(elsewhere.pk), **VALID
+            )
+
+        assert response.status_code == 400
+
+    @pytest.mark.parametrize("status", ["pending", "spam", "removed"])
+    def test_reply_to_an_unpublished_comment_is_refused(self, client, article, status):
+        hidden = CommentFactory(article=article, status=status)
+
+        with stores_no_comment():
+            response = post_comment(
+                client, article.get_absolute_url(), parent=str(hidden.pk), **VALID
+            )
+
+        assert response.status_code == 400
+        assert hidden.body not in response.content.decode()
+
+    @pytest.mark.parametrize("parent", ["-1", "0", "abc", "9" * 30, "1 OR 1=1"])
+    def test_reply_to_a_nonsense_comment_id_is_refused(self, client, article, parent):
+        with stores_no_comment():
+            response = post_comment(client, article.get_absolute_url(), parent=parent, **VALID)
+
+        assert response.status_code == 400
