@@ -11,7 +11,7 @@ from tests.factories import ArticleFactory, CommentFactory
 from .axe import serious_accessibility_violations
 from .pages import fill_comment_form, post_comment
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("instant_posting")]
+pytestmark = pytest.mark.browser
 
 
 def test_front_page_has_no_serious_accessibility_problems(open_page):
@@ -30,6 +30,7 @@ def test_article_with_comments_has_no_serious_accessibility_problems(open_page):
     assert serious_accessibility_violations(page) == []
 
 
+@pytest.mark.usefixtures("instant_posting")
 def test_comment_form_with_errors_has_no_serious_accessibility_problems(open_page):
     article = ArticleFactory()
     page = open_page(article.get_absolute_url(), bypass_csp=True)
@@ -41,6 +42,7 @@ def test_comment_form_with_errors_has_no_serious_accessibility_problems(open_pag
     assert serious_accessibility_violations(page) == []
 
 
+@pytest.mark.usefixtures("instant_posting")
 def test_page_after_posting_has_no_serious_accessibility_problems(open_page):
     article = ArticleFactory()
     CommentFactory(article=article)
