@@ -62,6 +62,17 @@ def reject_control_characters_in_text(value):
         )
 
 
+def reject_unreadable_characters(value):
+    # Django decodes bytes that are not UTF-8 as U+FFFD rather than failing; storing the
+    # result would keep a garbled comment the reader never wrote.
+    if "\ufffd" in value:
+        raise ValidationError(
+            "Some characters could not be read (they were not sent as UTF-8); "
+            "type them again and resend.",
+            code="unreadable_characters",
+        )
+
+
 class WebsiteField(forms.URLField):
     """A web page: http or https only (URLField alone also takes ftp)."""
 
@@ -73,20 +84,20 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        validators=[reject_control_characters_in_text],
+        validators=[reject_control_characters_in_text, reject_unreadable_characters],
         error_messages={"required": "Please type your comment."},
     )
     name = forms.CharField(
         label="Name",
         max_length=245,
-        validators=[reject_control_characters],
+        validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Please give your name."},
     )
     email = forms.EmailField(
         label="Email",
         max_length=100,
-        validators=[reject_control_characters],
+        validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-notes"}),
         error_messages={"required": "Please give your email address; it is not published."},
     )
@@ -95,7 +106,7 @@ class CommentForm(forms.Form):
         required=False,
         max_length=200,
         assume_scheme="https",
-        validators=[reject_control_characters],
+        validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
         error_messages={"invalid": "Enter a web address starting with http:// or https://."},
     )

@@ -130,17 +130,19 @@ class TestMalformedInput:
         assert response.status_code == 400
         assert "Enter a valid email address." in response.content.decode()
 
-    def test_invalid_utf8_is_refused(self, client, article):
+    @pytest.mark.parametrize("field", ["comment", "name"])
+    def test_invalid_utf8_is_refused_with_an_inline_error(self, client, article, field):
         page = client.get(article.get_absolute_url())
         action, fields = read_comment_form(page.content.decode())
         fields.update(VALID)
-        fields.pop("comment")
-        body = urlencode(fields).encode() + b"&comment=caf%C3%A9%20%FF%FE%20broken"
+        fields.pop(field)
+        body = urlencode(fields).encode() + f"&{field}=caf%C3%A9%20%FF%FE%20broken".encode()
 
         with stores_no_comment():
             response = client.post(action, body, content_type="application/x-www-form-urlencoded")
 
         assert response.status_code == 400
+        assert "Some characters could not be read" in response.content.decode()
 
 
 class TestWrongTargets:
