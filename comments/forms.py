@@ -140,6 +140,15 @@ class CommentForm(forms.Form):
                 del self.fields[name]
         self.helper = self._helper()
 
+    def full_clean(self):
+        super().full_clean()
+        # The email field names the privacy note in aria-describedby, and Django then adds
+        # nothing of its own: without this, screen readers never hear why the address was
+        # refused. "<id>_error" is the error list's id in Django's and crispy's templates.
+        if self._errors and "email" in self._errors and "email" in self.fields:
+            described_by = f"email-notes {self['email'].auto_id}_error"
+            self.fields["email"].widget.attrs["aria-describedby"] = described_by
+
     @property
     def commenter_name(self):
         """The name a logged-in reader comments under."""
