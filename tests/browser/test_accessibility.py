@@ -6,6 +6,7 @@ pages are opened with bypass_csp; the CSP itself is checked by every other brows
 
 import pytest
 
+from comments.templatetags.comments_tags import AVATAR_HUES, avatar_hue
 from tests.factories import ArticleFactory, CommentFactory
 
 from .axe import serious_accessibility_violations
@@ -21,9 +22,21 @@ def test_front_page_has_no_serious_accessibility_problems(open_page):
     assert serious_accessibility_violations(page) == []
 
 
+def names_covering_every_avatar_hue():
+    """One commenter name per avatar colour, so every colour's contrast is checked."""
+    names = {}
+    for number in range(1000):
+        names.setdefault(avatar_hue(f"Reader {number}"), f"Reader {number}")
+        if len(names) == AVATAR_HUES:
+            return list(names.values())
+    raise AssertionError("no name found for some avatar hue")
+
+
 def test_article_with_comments_has_no_serious_accessibility_problems(open_page):
     article = ArticleFactory()
     parent = CommentFactory(article=article)
+    for name in names_covering_every_avatar_hue():
+        CommentFactory(article=article, author_name=name, author_url="https://example.com/")
     CommentFactory(article=article, parent=parent, body="A reply, with https://example.com/")
     page = open_page(article.get_absolute_url(), bypass_csp=True)
 
