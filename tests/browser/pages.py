@@ -49,6 +49,6 @@ def approve_from_queue(page, text):
     row = page.locator("#result_list tbody tr", has_text=text)
     expect(row).to_have_count(1)
     row.get_by_role("checkbox").check()
-    page.get_by_label("Action").select_option(label="Approve selected comments")
+    page.get_by_role("combobox", name="Action").select_option(label="Approve selected comments")
     page.get_by_role("button", name="Go").click()
     expect(page.locator(".messagelist")).to_contain_text("approved")
