@@ -97,12 +97,15 @@ class TestOversizedInput:
         assert response.status_code == 400
         assert "Ensure this value has at most" in response.content.decode()
 
-    def test_ten_megabyte_body_is_a_bad_request(self, client, article):
+    def test_ten_megabyte_body_is_a_bad_request(self, client, article, caplog):
         with stores_no_comment():
             response = post_comment(
                 client, article.get_absolute_url(), **{**VALID, "comment": "w" * 10_000_000}
             )
+
         assert response.status_code == 400
+        # Refused while reading the request (DATA_UPLOAD_MAX_MEMORY_SIZE), before any form.
+        assert "django.security.RequestDataTooBig" in {record.name for record in caplog.records}
 
 
 class TestMalformedInput:
