@@ -2,7 +2,8 @@
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium (make browser-deps
 installs it). Every page opened through `open_page` records Content-Security-Policy
-violations and uncaught script errors, and the test fails at teardown if there were any.
+violations, uncaught script errors, requests to other sites and resources that failed to
+load, and the test fails at teardown if there were any.
 """
 
 import os
@@ -73,17 +74,36 @@ def chromium():
 
 
 class PageProblems:
-    """What went wrong on the pages of one browser context, for the teardown check."""
+    """What went wrong on the pages of one browser context, for the teardown check.
 
-    def __init__(self):
+    With `origin` (the live server's URL), also every request that left our site (the
+    site makes no third-party requests) and every stylesheet, script, image or font of
+    ours that failed to load.
+    """
+
+    def __init__(self, origin=None):
+        self.origin = origin
         self.console_csp = []
         self.script_errors = []
+        self.requests_elsewhere = []
+        self.broken_resources = []
         self.pages = []
 
     def watch(self, page):
         self.pages.append(page)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        if self.origin:
+            page.on("request", self._on_request)
+            page.on("response", self._on_response)
+
+    def _on_request(self, request):
+        if not request.url.startswith((self.origin + "/", "data:", "about:")):
+            self.requests_elsewhere.append(request.url)
+
+    def _on_response(self, response):
+        if response.request.resource_type != "document" and response.status >= 400:
+            self.broken_resources.append(f"{response.status} {response.url}")
 
     def _on_console(self, message):
         if "Content Security Policy" in message.text:
@@ -101,7 +121,7 @@ def watched_context(browser, **options):
     """A new browser context whose pages record CSP violations and script errors."""
     context = browser.new_context(**options)
     context.set_default_timeout(10_000)
-    problems = PageProblems()
+    problems = PageProblems(origin=options.get("base_url"))
     context.add_init_script(RECORD_CSP_VIOLATIONS)
     context.on("page", problems.watch)
     return context, problems
@@ -138,6 +158,8 @@ def open_page(chromium, live_server):
         if not bypassed:
             failures += [f"CSP violation: {v}" for v in problems.csp_violations()]
         failures += [f"script error: {e}" for e in problems.script_errors]
+        failures += [f"request outside the site: {url}" for url in problems.requests_elsewhere]
+        failures += [f"failed to load: {r}" for r in problems.broken_resources]
         context.close()
     assert not failures, "\n".join(failures)
 

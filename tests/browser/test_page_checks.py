@@ -45,3 +45,23 @@ def test_axe_reports_an_unlabelled_form_field(chromium):
     violations = serious_accessibility_violations(page)
     context.close()
     assert any("label" in violation for violation in violations)
+
+
+def test_third_party_request_and_missing_stylesheet_are_recorded(chromium):
+    context, problems = watched_context(chromium, base_url="http://newsroom.test")
+    page = context.new_page()
+    page.route(
+        "http://newsroom.test/",
+        lambda route: route.fulfill(
+            body='<link rel="stylesheet" href="/missing.css">'
+            '<img src="http://tracker.test/pixel.png" alt="">',
+            content_type="text/html",
+        ),
+    )
+    page.route("http://newsroom.test/missing.css", lambda route: route.fulfill(status=404))
+    page.route("http://tracker.test/**", lambda route: route.fulfill(status=204))
+    page.goto("/")
+
+    context.close()
+    assert problems.requests_elsewhere == ["http://tracker.test/pixel.png"]
+    assert problems.broken_resources == ["404 http://newsroom.test/missing.css"]
