@@ -6,11 +6,14 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from comments import cookies
 from comments.models import Comment
 from tests.comment_form import post_comment, read_comment_form
 from tests.factories import ArticleFactory, CommentFactory
@@ -212,3 +215,44 @@ class TestWrongTargets:
             response = post_comment(client, article.get_absolute_url(), parent=parent, **VALID)
 
         assert response.status_code == 400
+
+
+class TestOddRequests:
+    def test_get_to_the_posting_address_is_method_not_allowed(self, client, article):
+        with stores_no_comment():
+            response = client.get(reverse("comments:post", args=[article.pk]))
+
+        assert response.status_code == 405
+
+    def test_a_file_sent_as_the_comment_is_refused(self, client, article):
+        page = client.get(article.get_absolute_url())
+        action, fields = read_comment_form(page.content.decode())
+        upload = SimpleUploadedFile("comment.html", b"<script>window.__xss=1</script>")
+
+        with stores_no_comment():
+            response = client.post(action, {**fields, **VALID, "comment": upload})
+
+        assert response.status_code == 400
+        assert "Please type your comment." in response.content.decode()
+
+    def test_genuine_pending_cookie_shows_its_comment_so_the_next_test_can_fail(self, article):
+        own = CommentFactory(article=article, status=Comment.Status.PENDING, body="Mine.")
+        reader = Client()
+        reader.cookies[cookies.PENDING_COOKIE] = signing.dumps(
+            [own.pk], salt=cookies.PENDING_SALT, compress=True
+        )
+
+        assert "Mine." in reader.get(article.get_absolute_url()).content.decode()
+
+    def test_forged_pending_cookie_does_not_reveal_someone_elses_comment(self, article):
+        someone_elses = CommentFactory(
+            article=article, status=Comment.Status.PENDING, body="Held, and private."
+        )
+        reader = Client()
+        for forged in (f"[{someone_elses.pk}]", f"{someone_elses.pk}", "W10:forged:signature"):
+            reader.cookies[cookies.PENDING_COOKIE] = forged
+
+            response = reader.get(article.get_absolute_url())
+
+            assert response.status_code == 200
+            assert "Held, and private." not in response.content.decode()
