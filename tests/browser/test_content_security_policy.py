@@ -29,7 +29,8 @@ def test_csp_blocks_inline_script_injected_into_our_pages(chromium, live_server,
     response = page.goto(url[path])
     policy = response.headers.get("content-security-policy", "")
     page.evaluate(INJECT_INLINE_SCRIPT)
-    page.wait_for_timeout(300)  # the broken image's error event fires asynchronously
+    # The broken image's error event, and so its blocked handler, comes asynchronously.
+    page.wait_for_function("window.__cspViolations.length >= 2")
 
     sentinel = page.evaluate("typeof window.__xss")
     violations = problems.csp_violations()
