@@ -54,8 +54,10 @@ def chromium():
     refuse ORM calls from the test as "async unsafe"; the tests here are plain synchronous
     code, so the documented switch is set, and only while the browser is up.
     """
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # The machine is shared: give slow moments room before an expectation fails.
+    expect.set_options(timeout=10_000)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
