@@ -37,6 +37,7 @@ browser-deps: node_modules/.installed
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
