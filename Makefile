@@ -14,13 +14,14 @@ SERVE_DATABASE_URL := $(or $(DATABASE_URL),postgres://newsroom:newsroom@127.0.0.
 SERVE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 PORT ?= 8000
 
-.PHONY: help install browser-deps run serve services test test-sqlite test-postgres lint format clean
+.PHONY: help install browser-deps run serve services test test-sqlite test-postgres lint format clean bench
 
 help:
 	@echo "make run    set up and serve the site with demo content at http://127.0.0.1:8000"
 	@echo "make serve  the production way: PostgreSQL, Redis, gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole suite, on SQLite and on PostgreSQL + Redis"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  load the production server with wrk and print the figures (~5 min)"
 
 # Reinstall when the dependencies or their pinned versions change.
 $(STAMP): pyproject.toml requirements.lock
@@ -86,6 +87,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The benchmark (issue 9): BENCH_DURATION seconds per load run (default 5).
+bench: install
+	command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+	$(BIN)/python -m bench.run
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 lock:

@@ -1,0 +1,1 @@
+"""`make bench`: seeds a database, loads the production server, prints the figures (issue 9)."""

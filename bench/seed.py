@@ -1,0 +1,188 @@
+"""The benchmark's data set, written with bulk_create so that seeding takes seconds.
+
+Run as `python -m bench.seed` (DATABASE_URL etc. from the environment, schema migrated):
+it prints what it made as JSON for bench/run.py. The smoke test calls `seed()` directly at
+a small `Scale`.
+"""
+
+import json
+import os
+import random
+import sys
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+BODY_PARAGRAPH = (
+    "<p>The council's finance committee met on Tuesday evening to consider the draft budget "
+    "for the coming year. Members questioned officers for more than three hours about the "
+    "proposed cuts to library opening hours, the rise in parking charges and the plan to "
+    "borrow against the value of the old bus depot.</p>"
+)
+ARTICLE_BODY = (
+    BODY_PARAGRAPH * 4
+    + "<h2>What happens next</h2>"
+    + "<ul><li>A public consultation opens next month.</li>"
+    + "<li>The full council votes in March.</li></ul>"
+    + BODY_PARAGRAPH * 4
+)
+
+# What readers write, in the lengths and markup they use: plain text, inline tags, links.
+COMMENT_BODIES = [
+    "I was at that meeting, and it ran past midnight. Nobody asked about the depot.",
+    "Closing the library on Saturdays hits the people who work all week.\n\n"
+    "Has anyone costed what it would take to keep it open?",
+    "The figures are in the committee papers: https://example.org/papers/budget.pdf",
+    "This is <em>exactly</em> what happened last year, and the year before that.",
+    "Parking charges again. <strong>Again.</strong> The high street is already half empty, "
+    "and every shopkeeper I have spoken to says the same thing: people drive to the retail "
+    "park instead, where parking is free.",
+    "Thank you for reporting this properly. The local paper used to cover every committee; "
+    "now this is the only place I can read what was actually said.",
+    "> borrow against the value of the old bus depot\n\nAnd when the depot is sold, what then?",
+    "Could you follow up on the consultation dates? The council website still shows last "
+    "year's, and the link from the agenda is broken.",
+]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much to seed. The defaults are the figures issue 9 asks for."""
+
+    articles: int = 20
+    approved: int = 500  # approved, threaded, on the big article
+    pending: int = 500  # on the big article too: must not show
+    spam: int = 100  # likewise
+    medium: int = 50  # approved, on the medium article
+    moderation: int = 10_000  # pending, spread over the other articles, for the bulk approve
+
+
+SMALL = Scale(articles=6, approved=20, pending=10, spam=5, medium=5, moderation=40)
+
+# The share of approved comments at each reply depth (0 = top level); depth stays within
+# the default COMMENTS_THREAD_DEPTH of 5.
+DEPTH_SHARES = [0.4, 0.3, 0.18, 0.08, 0.04]
+
+
+def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
+    """Write the data set into an empty, migrated database and describe it."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from articles.models import Article, ArticleAuthor, Author, Category
+    from comments.models import Comment
+    from comments.rendering import render_comment_body
+
+    rng = random.Random(rng_seed)  # noqa: S311 - the same data set on every run
+    now = timezone.now()
+    rendered = {body: render_comment_body(body) for body in COMMENT_BODIES}
+
+    def comment(article, status, n, when, parent=None):
+        body = COMMENT_BODIES[n % len(COMMENT_BODIES)]
+        return Comment(
+            article=article,
+            parent=parent,
+            author_name=f"Reader {n}",
+            author_email=f"reader{n}@readers.example",
+            body=body,
+            body_html=rendered[body],
+            status=status,
+            submitted_at=when,
+            status_changed_at=when if status != Comment.Status.PENDING else None,
+            ip_address="127.0.0.1",
+            user_agent="bench/seed",
+        )
+
+    def threaded(article, count, first_n):
+        """`count` approved comments in reply threads, parents created before replies."""
+        start = article.published_at + timedelta(minutes=5)
+        levels = []
+        made = 0
+        for depth, share in enumerate(DEPTH_SHARES):
+            size = count - made if depth == len(DEPTH_SHARES) - 1 else round(count * share)
+            size = max(0, min(size, count - made))
+            if depth and not levels[-1]:
+                break
+            rows = []
+            for i in range(size):
+                n = first_n + made + i
+                parent = rng.choice(levels[-1]) if depth else None
+                when = (parent.submitted_at if parent else start) + timedelta(
+                    minutes=1 + rng.randrange(600), seconds=i
+                )
+                rows.append(comment(article, Comment.Status.APPROVED, n, when, parent))
+            levels.append(Comment.objects.bulk_create(rows))
+            made += size
+        return [c for level in levels for c in level]
+
+    with transaction.atomic():
+        editor = get_user_model().objects.create_user("bench-editor", is_staff=True)
+        author = Author.objects.create(name="Alex Reporter", slug="alex-reporter", user=editor)
+        category = Category.objects.create(name="Local politics", slug="local-politics")
+        articles = []
+        for i in range(scale.articles):
+            article = Article.objects.create(
+                title=f"Council budget, day {i + 1}: what the committee decided",
+                slug=f"council-budget-day-{i + 1}",
+                standfirst="Three hours of questions, and the depot is still for sale.",
+                body=ARTICLE_BODY,
+                category=category,
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(days=i + 1),
+            )
+            ArticleAuthor.objects.create(article=article, author=author)
+            articles.append(article)
+        big, medium, empty, posting, *others = articles
+
+        approved = threaded(big, scale.approved, first_n=0)
+        n = scale.approved
+        hidden = []
+        for i in range(scale.pending):
+            # Half are replies to approved comments: a hidden reply must not show either.
+            parent = rng.choice(approved) if i % 2 and approved else None
+            when = big.published_at + timedelta(hours=12, seconds=i)
+            hidden.append(comment(big, Comment.Status.PENDING, n + i, when, parent))
+        n += scale.pending
+        for i in range(scale.spam):
+            when = big.published_at + timedelta(hours=13, seconds=i)
+            hidden.append(comment(big, Comment.Status.SPAM, n + i, when))
+        n += scale.spam
+        Comment.objects.bulk_create(hidden)
+
+        threaded(medium, scale.medium, first_n=n)
+        n += scale.medium
+
+        queue = []
+        for i in range(scale.moderation):
+            article = others[i % len(others)]
+            when = article.published_at + timedelta(minutes=10, seconds=i)
+            queue.append(comment(article, Comment.Status.PENDING, n + i, when))
+        Comment.objects.bulk_create(queue, batch_size=2000)
+
+    return {
+        "scale": asdict(scale),
+        "front_url": "/",
+        "article_urls": {
+            str(scale.approved): big.get_absolute_url(),
+            str(scale.medium): medium.get_absolute_url(),
+            "0": empty.get_absolute_url(),
+        },
+        "big_article_url": big.get_absolute_url(),
+        "posting_article_id": posting.pk,
+        "posting_url": posting.get_absolute_url(),
+        "moderation_article_ids": [a.pk for a in others],
+        "moderator_username": editor.username,
+    }
+
+
+def main():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    json.dump(seed(), sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Gunicorn under test: started on a free loopback port, always stopped with its workers."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT = 30  # seconds for gunicorn to boot its workers and answer
+STOP_TIMEOUT = 10
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(port: int, path: str) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        return connection.getresponse().status < 500
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def worker_pids(master_pid: int) -> list[int]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    try:
+        return [int(pid) for pid in children.read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def resident_mb(pid: int) -> float | None:
+    """VmRSS of a process in MB (MiB), or None when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        return None
+    return None
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen, port: int, workers: int):
+        self.process = process
+        self.port = port
+        self.workers = workers
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def workers_resident_mb(self) -> list[float]:
+        sizes = (resident_mb(pid) for pid in worker_pids(self.process.pid))
+        return [round(size, 1) for size in sizes if size is not None]
+
+
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+    config = ROOT / "gunicorn.conf.py"
+    if config.exists():
+        command += ["--config", str(config)]
+    # The issue's worker count; stated explicitly so that the figure does not depend on
+    # what the configuration file defaults to.
+    command += ["--workers", str(workers), "newsroom.wsgi:application"]
+    return command
+
+
+@contextmanager
+def running_gunicorn(env: dict, log_path: Path, ready_path: str = "/"):
+    """Start gunicorn with `env`, wait until it answers, and always stop it afterwards.
+
+    Gunicorn runs in its own process group, so that the whole group (master and workers)
+    is signalled even if the master is wedged.
+    """
+    workers = (os.cpu_count() or 1) * 2 + 1
+    port = free_port()
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            gunicorn_command(port, workers),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not _answers(port, ready_path):
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer in {READY_TIMEOUT} s; see {log_path}")
+            time.sleep(0.2)
+        while len(worker_pids(process.pid)) < workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        yield Server(process, port, workers)
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen):
+    """SIGINT (gunicorn's quick shutdown) to the group, then SIGKILL whatever is left."""
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=STOP_TIMEOUT)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=STOP_TIMEOUT)

@@ -1,0 +1,59 @@
+-- Posts comments, each with a unique body, with one reader's csrf cookie and form fields
+-- fetched beforehand by bench/load.py; counts the answers by status code.
+-- Arguments (after wrk's `--`): form action path, form body file, headers file.
+-- The form body holds __BENCH_N__ wherever the request's unique number goes.
+
+dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")
+
+local threads = {}
+local thread_count = 0
+
+function setup(thread)
+  thread:set("thread_id", thread_count)
+  thread_count = thread_count + 1
+  table.insert(threads, thread)
+end
+
+local function read_file(name)
+  local file = assert(io.open(name, "r"))
+  local text = file:read("*a")
+  file:close()
+  return text
+end
+
+function init(args)
+  action = args[1]
+  form_body = read_file(args[2])
+  headers = {}
+  for line in read_file(args[3]):gmatch("[^\n]+") do
+    local name, value = line:match("^([^:]+):%s*(.*)$")
+    headers[name] = value
+  end
+  sent = 0
+  statuses = {}
+end
+
+function request()
+  sent = sent + 1
+  local body = form_body:gsub("__BENCH_N__", thread_id .. "x" .. sent)
+  return wrk.format("POST", action, headers, body)
+end
+
+function response(status, response_headers, body)
+  local code = tostring(status)
+  statuses[code] = (statuses[code] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    for code, count in pairs(thread:get("statuses")) do
+      totals[code] = (totals[code] or 0) + count
+    end
+  end
+  local parts = {}
+  for code, count in pairs(totals) do
+    table.insert(parts, string.format('"%s": %d', code, count))
+  end
+  io.write(bench_json(summary, latency, ', "statuses": {' .. table.concat(parts, ", ") .. "}"))
+end

@@ -1,0 +1,88 @@
+"""The bench's own code at a small scale, so that `make bench` does not rot. Nothing timed."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from bench import inprocess, run, seed
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    return seed.seed(seed.SMALL)
+
+
+def test_seeded_big_article_has_threaded_approved_comments_and_hidden_ones(seeded):
+    big = Comment.objects.filter(article__slug="council-budget-day-1")
+    assert big.approved().count() == seed.SMALL.approved
+    assert big.approved().filter(parent__isnull=False).exists()
+    assert big.pending().count() == seed.SMALL.pending
+    assert big.spam().count() == seed.SMALL.spam
+    queue = Comment.objects.pending().filter(article_id__in=seeded["moderation_article_ids"])
+    assert queue.count() == seed.SMALL.moderation
+
+
+def test_seeded_article_page_shows_approved_comments_but_not_pending_or_spam(client, seeded):
+    response = client.get(seeded["big_article_url"])
+
+    shown = Comment.objects.filter(article__slug="council-budget-day-1")
+    approved = shown.approved().first()
+    pending = shown.pending().first()
+    spam = shown.spam().first()
+    assert f'id="comment-{approved.pk}"' in response.text
+    assert f'id="comment-{pending.pk}"' not in response.text
+    assert f'id="comment-{spam.pk}"' not in response.text
+
+
+def test_article_pages_cost_the_same_queries_with_0_5_and_20_comments(seeded):
+    counts = inprocess.queries_per_article_page(seeded["article_urls"])
+
+    assert set(counts) == {"0", str(seed.SMALL.medium), str(seed.SMALL.approved)}
+    assert len(set(counts.values())) == 1
+
+
+def test_bulk_approve_approves_the_whole_queue(seeded):
+    queue = Comment.objects.pending().filter(article_id__in=seeded["moderation_article_ids"])
+    moderator = get_user_model().objects.get(username=seeded["moderator_username"])
+
+    figures = inprocess.bulk_approve(list(queue.values_list("pk", flat=True)), moderator)
+
+    assert figures["comments"] == seed.SMALL.moderation
+    assert not queue.exists()
+
+
+def _report(cached_per_s):
+    def run_at(requests_per_s, p99_ms=10.0):
+        return {"requests_per_s": requests_per_s, "p99_ms": p99_ms}
+
+    http = {
+        "static": {32: run_at(1000)},
+        "article_cached": {32: run_at(cached_per_s)},
+        "article_uncached": {32: run_at(200)},
+    }
+    approve = {"comments": 10_000, "seconds": 0.5, "queries": 5}
+    return {
+        "concurrency": [32],
+        "backends": {
+            "sqlite": {
+                "http": http,
+                "posts": {},
+                "workers_mb_after": [80.0],
+                "inprocess": {
+                    "queries_per_article_page": {"0": 4, "500": 4},
+                    "bulk_approve": approve,
+                    "bulk_approve_small": {**approve, "comments": 100},
+                },
+            }
+        },
+    }
+
+
+@pytest.mark.parametrize(("cached_per_s", "result"), [(499, "MISS"), (500, "PASS")])
+def test_cached_article_target_is_half_the_static_ceiling(cached_per_s, result):
+    outcomes = run.evaluate(_report(cached_per_s))
+
+    cached = next(o for o in outcomes if o["target"].startswith("cached article (500"))
+    assert cached["result"] == result
