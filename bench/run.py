@@ -19,19 +19,33 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import load, server, services
+from . import load, server, services, wxr
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CEILING_PATH = "bench/article-page.html"  # under STATIC_ROOT
+# gunicorn still serves the requests queued when wrk stops; they must not slow the next run.
+SETTLE_SECONDS = 1.5
 
 # Settings relaxed for the bench, stated in its output: one client on 127.0.0.1 posts
 # hundreds of comments a second, which the spam rules rightly refuse from a real reader.
-RELAXED_SETTINGS = {}
-# Sent with every request, as the reverse proxy in front of gunicorn would.
-REQUEST_HEADERS = {}
-# What makes the page cache step aside, so that Django renders the page each time.
-CACHE_BYPASS_HEADERS = {}
+RELAXED_SETTINGS = {"COMMENTS_FLOOD_SECONDS": "0", "COMMENTS_MIN_SECONDS_TO_SUBMIT": "0"}
+# Production settings as behind a TLS-terminating proxy on the same machine.
+PRODUCTION_SETTINGS = {
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL": "1",
+    "TRUST_X_FORWARDED_PROTO": "1",
+    # Recycling workers every 1,000 requests would restart each of them every few seconds
+    # under this load, hiding memory growth from the reading taken after the load.
+    "GUNICORN_MAX_REQUESTS": "0",
+    "LOG_LEVEL": "WARNING",
+}
+# Sent with every request, as that proxy does.
+REQUEST_HEADERS = {"X-Forwarded-Proto": "https"}
+# Any cookie but csrftoken makes the page cache step aside (newsroom/page_cache.py): the
+# page is rendered for this visitor alone, as for a reader with a session.
+CACHE_BYPASS_HEADERS = {"Cookie": "bench=uncached"}
 
 TARGETS = {
     "cached_ratio": 0.50,
@@ -84,9 +98,8 @@ def base_env(scratch: Path) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="newsroom.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
         STATIC_ROOT=str(scratch / "static"),
+        **PRODUCTION_SETTINGS,
         **RELAXED_SETTINGS,
     )
     return env
@@ -144,6 +157,7 @@ def http_runs(backend, base_url, seeded, *, duration, concurrency, results):
             raise RuntimeError(f"{backend}: GET {path} answered {status}")
         results[page] = {"path": path, "bytes": len(body)}
         for connections in concurrency:
+            time.sleep(SETTLE_SECONDS)
             log(f"{backend}: {page} at concurrency {connections}")
             results[page][connections] = load.run_wrk(
                 base_url + path, connections=connections, duration=duration, headers=headers
@@ -153,14 +167,22 @@ def http_runs(backend, base_url, seeded, *, duration, concurrency, results):
 def post_runs(backend, base_url, seeded, env, *, duration, concurrency, results):
     for connections in concurrency:
         marker = f"bench-{secrets.token_hex(6)}"
+        time.sleep(SETTLE_SECONDS)
         log(f"{backend}: comment posts at concurrency {connections}")
+        # A browser's same-origin POST over https names its origin; Django checks it.
+        origin = base_url.replace("http://", "https://")
+        headers = {
+            **REQUEST_HEADERS,
+            "Origin": origin,
+            "Referer": origin + seeded["posting_url"],
+        }
         try:
             figures = load.run_comment_posts(
                 base_url,
                 seeded["posting_url"],
                 connections=connections,
                 duration=duration,
-                headers=REQUEST_HEADERS,
+                headers=headers,
                 marker=marker,
             )
         except load.NoCommentForm as missing:
@@ -228,6 +250,12 @@ def parse_args(argv):
         help="comma-separated connection counts (default 8,32)",
     )
     parser.add_argument(
+        "--wxr-comments",
+        type=int,
+        default=int(os.environ.get("BENCH_WXR_COMMENTS", "100000")),
+        help="comments in the generated WordPress export (BENCH_WXR_COMMENTS); 0 skips it",
+    )
+    parser.add_argument(
         "--backends",
         type=lambda text: text.split(","),
         default=os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(","),
@@ -245,6 +273,7 @@ def main(argv=None):
         "duration_s": args.duration,
         "concurrency": args.concurrency,
         "relaxed_settings": RELAXED_SETTINGS,
+        "production_settings": PRODUCTION_SETTINGS,
         "backends": {},
     }
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
@@ -258,6 +287,11 @@ def main(argv=None):
                     continue
                 report["backends"][backend] = {}
                 bench_backend(backend, env, scratch, args, report["backends"][backend])
+        if args.wxr_comments:
+            log(f"WXR import of {args.wxr_comments:,} comments")
+            report["wxr"] = wxr.measure_import(
+                base_env(scratch), scratch, comments=args.wxr_comments
+            )
     report["targets"] = evaluate(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{report['revision']}.json"

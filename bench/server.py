@@ -111,9 +111,9 @@ def running_gunicorn(env: dict, log_path: Path, ready_path: str = "/"):
 
 
 def stop(process: subprocess.Popen):
-    """SIGINT (gunicorn's quick shutdown) to the group, then SIGKILL whatever is left."""
+    """SIGTERM (finish the request in hand) to the group, then SIGKILL whatever is left."""
     try:
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=STOP_TIMEOUT)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         pass

@@ -1,0 +1,102 @@
+"""WordPress import throughput and peak memory on a generated export.
+
+`measure_import()` (called by bench/run.py) generates the file with
+wordpress/synthetic.py, then runs `manage.py import_wxr` on a fresh SQLite database in a
+child process of its own, whose peak resident memory os.wait4 reports.
+`python -m bench.wxr generate PATH POSTS COMMENTS_PER_POST` and `... count` are the
+Django-side helpers it runs.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _python(args, env, timeout=900):
+    finished = subprocess.run(  # noqa: S603 - our interpreter and module
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if finished.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{finished.stderr[-4000:]}")
+    return finished.stdout
+
+
+def measure_import(env: dict, scratch: Path, *, comments: int, comments_per_post: int = 100):
+    """Import a generated export of `comments` comments; throughput and peak RSS."""
+    if not (ROOT / "wordpress" / "synthetic.py").exists():
+        return {"skipped": "wordpress/synthetic.py is not on this branch"}
+    env = {**env, "DATABASE_URL": f"sqlite:///{scratch / 'bench-wxr.sqlite3'}"}
+    export = scratch / "synthetic-export.xml"
+    posts = max(1, comments // comments_per_post)
+    _python(["-m", "bench.wxr", "generate", str(export), str(posts), str(comments_per_post)], env)
+    _python(["manage.py", "migrate", "--noinput"], env)
+
+    log = scratch / "import_wxr.log"
+    with open(log, "wb") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(  # noqa: S603 - our interpreter, manage.py
+            [sys.executable, "manage.py", "import_wxr", str(export)],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            # wait4 reports this child's own peak RSS (ru_maxrss, in KiB on Linux), which
+            # RUSAGE_CHILDREN would mix with every other child the bench has run.
+            _, status, usage = os.wait4(child.pid, 0)
+        except BaseException:
+            child.kill()
+            child.wait()
+            raise
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise RuntimeError(f"import_wxr exited with {child.returncode}; see {log}")
+    stored = json.loads(_python(["-m", "bench.wxr", "count"], env))
+    return {
+        "backend": "sqlite",
+        "file_mb": round(export.stat().st_size / 2**20, 1),
+        "comments_in_file": posts * comments_per_post,
+        "comments": stored["comments"],
+        "articles": stored["articles"],
+        "seconds": round(seconds, 2),
+        "comments_per_s": round(stored["comments"] / seconds, 1),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "output": log.read_text()[-2000:],
+    }
+
+
+def main():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    command, *args = sys.argv[1:]
+    if command == "generate":
+        from wordpress.synthetic import write_synthetic_wxr
+
+        path, posts, per_post = args
+        write_synthetic_wxr(path, posts=int(posts), comments_per_post=int(per_post))
+    elif command == "count":
+        from articles.models import Article
+        from comments.models import Comment
+
+        counts = {"comments": Comment.objects.count(), "articles": Article.objects.count()}
+        print(json.dumps(counts))
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+
+
+if __name__ == "__main__":
+    main()
