@@ -27,7 +27,9 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(url, *, connections, duration, headers=None, script="report.lua", script_args=()):
+def run_wrk(
+    url, *, connections, duration, headers=None, script="report.lua", script_args=(), env=None
+):
     """One wrk run, bounded by `duration` seconds; wrk's figures as a dict."""
     command = [
         wrk_binary(),
@@ -45,7 +47,7 @@ def run_wrk(url, *, connections, duration, headers=None, script="report.lua", sc
         capture_output=True,
         text=True,
         timeout=duration + 30,
-        env={**os.environ, "BENCH_LUA_DIR": str(LUA_DIR)},
+        env={**os.environ, "BENCH_LUA_DIR": str(LUA_DIR), **(env or {})},
         check=True,
     )
     for line in finished.stdout.splitlines():
@@ -186,9 +188,14 @@ def comment_form(base_url, article_path, headers, marker):
 
 
 def run_comment_posts(base_url, article_path, *, connections, duration, headers, marker):
-    """wrk posting unique comments from one reader's session; counts by status code."""
+    """wrk posting unique comments from one reader's session; counts by status code.
+
+    Also returns the ids of the comments whose posting was answered with a redirect to
+    them ("accepted_ids"), so that the caller can check each of them was stored.
+    """
     action, form_body, post_headers = comment_form(base_url, article_path, headers, marker)
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-post-") as scratch:
+        ids_file = Path(scratch, "accepted-ids")
         body_file = Path(scratch, "body")
         body_file.write_text(form_body)
         headers_file = Path(scratch, "headers")
@@ -199,10 +206,13 @@ def run_comment_posts(base_url, article_path, *, connections, duration, headers,
             duration=duration,
             script="post_comments.lua",
             script_args=[action, str(body_file), str(headers_file)],
+            env={"BENCH_ACCEPTED_IDS_FILE": str(ids_file)},
         )
+        accepted_ids = [int(line) for line in ids_file.read_text().split()]
     statuses = figures["statuses"] or {}
     accepted = sum(count for code, count in statuses.items() if code in ACCEPTED_STATUSES)
     figures["accepted"] = accepted
+    figures["accepted_ids"] = accepted_ids
     figures["accepted_per_s"] = round(accepted / figures["seconds"], 1)
     figures["failed"] = figures["requests"] - accepted
     return figures

@@ -51,6 +51,10 @@ def resident_mb(pid: int) -> float | None:
     return None
 
 
+def _tail(path: Path, lines: int = 30) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
 class Server:
     def __init__(self, process: subprocess.Popen, port: int, workers: int):
         self.process = process
@@ -99,9 +103,11 @@ def running_gunicorn(env: dict, log_path: Path, ready_path: str = "/"):
         deadline = time.monotonic() + READY_TIMEOUT
         while not _answers(port, ready_path):
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
+                raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{_tail(log_path)}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer in {READY_TIMEOUT} s; see {log_path}")
+                raise RuntimeError(
+                    f"gunicorn did not answer in {READY_TIMEOUT} s:\n{_tail(log_path)}"
+                )
             time.sleep(0.2)
         while len(worker_pids(process.pid)) < workers and time.monotonic() < deadline:
             time.sleep(0.2)

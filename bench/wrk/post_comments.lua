@@ -1,6 +1,8 @@
 -- Posts comments, each with a unique body, with one reader's csrf cookie and form fields
 -- fetched beforehand by bench/load.py; counts the answers by status code.
--- Arguments (after wrk's `--`): form action path, form body file, headers file.
+-- Arguments (after wrk's `--`): form action path, form body file, headers file. done()
+-- writes the accepted comments' ids (from each redirect's #comment-ID) to the file named
+-- by BENCH_ACCEPTED_IDS_FILE: done() runs where init()'s arguments are not seen.
 -- The form body holds __BENCH_N__ wherever the request's unique number goes.
 
 dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")
@@ -31,6 +33,7 @@ function init(args)
   end
   sent = 0
   statuses = {}
+  accepted_ids = {}
 end
 
 function request()
@@ -42,15 +45,25 @@ end
 function response(status, response_headers, body)
   local code = tostring(status)
   statuses[code] = (statuses[code] or 0) + 1
+  local location = response_headers["Location"] or response_headers["location"]
+  local id = location and location:match("#comment%-(%d+)")
+  if id then
+    table.insert(accepted_ids, id)
+  end
 end
 
 function done(summary, latency, requests)
   local totals = {}
+  local ids_file = assert(io.open(os.getenv("BENCH_ACCEPTED_IDS_FILE"), "w"))
   for _, thread in ipairs(threads) do
     for code, count in pairs(thread:get("statuses")) do
       totals[code] = (totals[code] or 0) + count
     end
+    for _, id in ipairs(thread:get("accepted_ids")) do
+      ids_file:write(id, "\n")
+    end
   end
+  ids_file:close()
   local parts = {}
   for code, count in pairs(totals) do
     table.insert(parts, string.format('"%s": %d', code, count))
