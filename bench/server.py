@@ -76,8 +76,9 @@ def gunicorn_command(port: int, workers: int) -> list[str]:
     if config.exists():
         command += ["--config", str(config)]
     # The worker count; stated explicitly so that the figure does not depend on
-    # what the configuration file defaults to.
-    command += ["--workers", str(workers), "newsroom.wsgi:application"]
+    # what the configuration file defaults to. No control socket: its default path is one
+    # per user, shared with any other gunicorn running on the machine.
+    command += ["--workers", str(workers), "--no-control-socket", "newsroom.wsgi:application"]
     return command
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from bench import inprocess, run, seed
+from bench import inprocess, load, run, seed
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,17 @@ def test_cached_article_target_is_half_the_static_ceiling(cached_per_s, result):
 
     cached = next(o for o in outcomes if o["target"].startswith("cached article (500"))
     assert cached["result"] == result
+
+
+def test_comment_form_as_the_bench_fills_it_is_accepted_and_stored(client, seeded, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_SUBMIT = 0
+    page = client.get(seeded["posting_url"])
+    action, fields = load.parse_comment_form(page.text)
+    body = load.fill_comment_form(fields, "bench-smoke").replace(load.N, "1")
+
+    response = client.post(action, body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 303
+    stored = Comment.objects.get(body__contains="bench-smoke")
+    assert response["Location"].endswith(f"#comment-{stored.pk}")
+    assert stored.author_name == "Bench Reader 1"
