@@ -102,6 +102,8 @@ def base_env(scratch: Path) -> dict:
         DJANGO_SETTINGS_MODULE="newsroom.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
         STATIC_ROOT=str(scratch / "static"),
+        # The task queue without Redis: in the scratch directory, not the checkout.
+        HUEY_SQLITE_FILE=str(scratch / "huey.sqlite3"),
         **PRODUCTION_SETTINGS,
         **RELAXED_SETTINGS,
     )
