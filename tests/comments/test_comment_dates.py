@@ -1,0 +1,46 @@
+"""A comment's date reads as Django's |date would show it, in every zone and language."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from tests.factories import CommentFactory
+
+DISPLAY = r"F j, Y \a\t g:i a"
+SUBMITTED = datetime(2026, 3, 14, 21, 5, tzinfo=UTC)
+
+
+def _render(source, value):
+    return Template("{% load comments_tags %}" + source).render(Context({"value": value}))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo"])
+def test_comment_date_reads_as_the_date_filter_in_each_time_zone(zone):
+    with timezone.override(zone):
+        # The first zone's reading is remembered; each other zone must still get its own.
+        for source in ("{{ value|comment_date:'%s' }}", "{{ value|comment_date:'c' }}"):
+            remembered = _render(source.replace("%s", DISPLAY), SUBMITTED)
+            expected = _render(
+                source.replace("comment_date", "date").replace("%s", DISPLAY), SUBMITTED
+            )
+            assert remembered == expected
+
+
+def test_comment_date_follows_the_active_language():
+    _render("{{ value|comment_date:'F' }}", SUBMITTED)
+
+    with translation.override("de"):
+        assert _render("{{ value|comment_date:'F' }}", SUBMITTED) == "März"
+
+
+@pytest.mark.django_db
+def test_comment_shows_its_date_in_the_site_time_zone(client, settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    comment = CommentFactory(submitted_at=SUBMITTED)
+
+    response = client.get(comment.article.get_absolute_url())
+
+    assert "March 14, 2026 at 10:05 p.m." in response.text
+    assert 'datetime="2026-03-14T22:05:00+01:00"' in response.text
