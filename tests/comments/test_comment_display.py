@@ -1,4 +1,4 @@
-"""A comment's date reads as Django's |date would show it, in every zone and language."""
+"""How each comment shows its date and its id: as Django would, and cheaply (issue 9)."""
 
 from datetime import UTC, datetime
 
@@ -44,3 +44,15 @@ def test_comment_shows_its_date_in_the_site_time_zone(client, settings):
 
     assert "March 14, 2026 at 10:05 p.m." in response.text
     assert 'datetime="2026-03-14T22:05:00+01:00"' in response.text
+
+
+@pytest.mark.django_db
+def test_comment_anchor_and_reply_link_keep_plain_ids_with_thousand_separators(client, settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    comment = CommentFactory(pk=12345)
+
+    response = client.get(comment.article.get_absolute_url())
+
+    assert 'id="comment-12345"' in response.text
+    assert "replytocom=12345#respond" in response.text
+    assert "12,345" not in response.text
