@@ -53,10 +53,10 @@ class Scale:
     pending: int = 500  # on the big article too: must not show
     spam: int = 100  # likewise
     medium: int = 50  # approved, on the medium article
-    moderation: int = 10_000  # pending, spread over the other articles, for the bulk approve
+    moderation: int = 10_000  # pending on one more article: the bulk approve's queue
 
 
-SMALL = Scale(articles=6, approved=20, pending=10, spam=5, medium=5, moderation=40)
+SMALL = Scale(articles=5, approved=20, pending=10, spam=5, medium=5, moderation=40)
 
 # The share of approved comments at each reply depth (0 = top level); depth stays within
 # the default COMMENTS_THREAD_DEPTH of 5.
@@ -116,7 +116,9 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
         return [c for level in levels for c in level]
 
     with transaction.atomic():
-        editor = get_user_model().objects.create_user("bench-editor", is_staff=True)
+        users = get_user_model().objects
+        editor = users.create_user("bench-editor", is_staff=True)
+        moderator = users.create_superuser("bench-moderator", "moderator@bench.example")
         author = Author.objects.create(name="Alex Reporter", slug="alex-reporter", user=editor)
         category = Category.objects.create(name="Local politics", slug="local-politics")
         articles = []
@@ -132,7 +134,7 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
             )
             ArticleAuthor.objects.create(article=article, author=author)
             articles.append(article)
-        big, medium, empty, posting, *others = articles
+        big, medium, empty, posting, queued, *_ = articles
 
         approved = threaded(big, scale.approved, first_n=0)
         n = scale.approved
@@ -154,9 +156,8 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
 
         queue = []
         for i in range(scale.moderation):
-            article = others[i % len(others)]
-            when = article.published_at + timedelta(minutes=10, seconds=i)
-            queue.append(comment(article, Comment.Status.PENDING, n + i, when))
+            when = queued.published_at + timedelta(minutes=10, seconds=i)
+            queue.append(comment(queued, Comment.Status.PENDING, n + i, when))
         Comment.objects.bulk_create(queue, batch_size=2000)
 
     return {
@@ -170,8 +171,9 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
         "big_article_url": big.get_absolute_url(),
         "posting_article_id": posting.pk,
         "posting_url": posting.get_absolute_url(),
-        "moderation_article_ids": [a.pk for a in others],
-        "moderator_username": editor.username,
+        "big_article_id": big.pk,
+        "moderation_article_id": queued.pk,
+        "moderator_username": moderator.username,
     }
 
 

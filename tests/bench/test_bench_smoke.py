@@ -20,7 +20,7 @@ def test_seeded_big_article_has_threaded_approved_comments_and_hidden_ones(seede
     assert big.approved().filter(parent__isnull=False).exists()
     assert big.pending().count() == seed.SMALL.pending
     assert big.spam().count() == seed.SMALL.spam
-    queue = Comment.objects.pending().filter(article_id__in=seeded["moderation_article_ids"])
+    queue = Comment.objects.pending().filter(article_id=seeded["moderation_article_id"])
     assert queue.count() == seed.SMALL.moderation
 
 
@@ -43,14 +43,15 @@ def test_article_pages_cost_the_same_queries_with_0_5_and_20_comments(seeded):
     assert len(set(counts.values())) == 1
 
 
-def test_bulk_approve_approves_the_whole_queue(seeded):
-    queue = Comment.objects.pending().filter(article_id__in=seeded["moderation_article_ids"])
-    moderator = get_user_model().objects.get(username=seeded["moderator_username"])
+def test_admin_bulk_approve_approves_the_whole_queue_of_the_article(client, seeded):
+    queue = Comment.objects.pending().filter(article_id=seeded["moderation_article_id"])
+    client.force_login(get_user_model().objects.get(username=seeded["moderator_username"]))
 
-    figures = inprocess.bulk_approve(list(queue.values_list("pk", flat=True)), moderator)
+    figures = inprocess.admin_bulk_approve(client, seeded["moderation_article_id"])
 
     assert figures["comments"] == seed.SMALL.moderation
     assert not queue.exists()
+    assert Comment.objects.pending().filter(article__slug="council-budget-day-1").exists()
 
 
 def _report(cached_per_s):
