@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench"
 )
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 def _psql(url, sql):
@@ -100,8 +100,10 @@ def empty_redis(url) -> str | None:
 def database(backend: str, env: dict, scratch: Path):
     """Point `env` at a fresh, empty database for `backend`; yield True, or why not."""
     if backend == "sqlite":
-        # No Redis: the cache is each worker's local memory, as on a laptop.
+        # One machine without Redis, as the README says to run it: a cache directory the
+        # workers share (page cache, flood control).
         env["DATABASE_URL"] = f"sqlite:///{scratch / 'bench-sqlite.sqlite3'}"
+        env["CACHE_DIR"] = str(scratch / "cache-sqlite")
         yield True
     elif backend == "postgresql":
         reason = fresh_postgres(DATABASE_URL) or empty_redis(REDIS_URL)
