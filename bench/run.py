@@ -449,9 +449,14 @@ def table(report) -> str:
     lines = [
         f"Newsroom benchmark, {report['started_at']}, revision {report['revision']}",
         f"Machine: {m['nproc']} x {m['cpu_model']}, {m['memory_gib']} GiB; {m['wrk']}",
-        f"Each load run: {report['duration_s']} s; gunicorn workers = cores x 2 + 1",
+        f"Each load run: {report['duration_s']} s after a {WARMUP_SECONDS} s warm-up; "
+        "gunicorn sync workers = cores x 2 + 1; wrk opens a new connection per request "
+        "(sync workers close each one)",
+        "Production settings: "
+        + ", ".join(f"{k}={v}" for k, v in report["production_settings"].items()),
         "Relaxed for the bench: "
         + (", ".join(f"{k}={v}" for k, v in report["relaxed_settings"].items()) or "nothing"),
+        *(f"{name}: {about}" for name, about in services.DESCRIPTIONS.items()),
         "",
     ]
     header = (

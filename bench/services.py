@@ -17,6 +17,12 @@ DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench"
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+DESCRIPTIONS = {
+    "sqlite": "SQLite (WAL) in a temporary file; page cache and flood control in a CACHE_DIR "
+    "the workers share; task queue in a SQLite file",
+    "postgresql": "PostgreSQL from scripts/services.sh, a fresh database; Redis for the page "
+    "cache, flood control and the task queue",
+}
 
 
 def _psql(url, sql):
