@@ -91,12 +91,14 @@ format: install
 # The benchmark (issue 9): gunicorn with the production settings under wrk, on SQLite and
 # on PostgreSQL + Redis (a database of its own, dropped afterwards; a Redis database of its
 # own, emptied first). BENCH_DURATION seconds per load run (default 5), BENCH_BACKENDS
-# (default sqlite,postgresql), BENCH_WXR_COMMENTS (default 100000; 0 skips the import).
+# (default sqlite,postgresql), BENCH_WXR_COMMENTS (default 100000; 0 skips the import),
+# BENCH_PROFILE=1 (py-spy flame graphs of one worker per run, py-spy installed for it).
 BENCH_DATABASE_URL ?= postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 bench: install
 	command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+	if [ -n "$$BENCH_PROFILE" ]; then $(BIN)/pip install --quiet py-spy; fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) scripts/services.sh all || \
 		echo "bench: PostgreSQL or Redis did not start; the bench reports that run as skipped"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def git_revision() -> str:
     return revision + ("-dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
-def http_runs(backend, base_url, seeded, *, duration, concurrency, results):
+def http_runs(backend, base_url, seeded, *, duration, concurrency, results, profiler):
     """wrk on each page at each concurrency; figures into results[page][connections]."""
     bypass = CACHE_BYPASS_HEADERS
     pages = {
@@ -170,12 +171,13 @@ def http_runs(backend, base_url, seeded, *, duration, concurrency, results):
                 headers=headers,
             )
             time.sleep(SETTLE_SECONDS)
-            results[page][connections] = load.run_wrk(
-                base_url + path, connections=connections, duration=duration, headers=headers
-            )
+            with profiler(f"{page}-c{connections}"):
+                results[page][connections] = load.run_wrk(
+                    base_url + path, connections=connections, duration=duration, headers=headers
+                )
 
 
-def post_runs(backend, base_url, seeded, env, scratch, *, duration, concurrency, results):
+def post_runs(backend, base_url, seeded, env, scratch, *, duration, concurrency, results, profiler):
     for connections in concurrency:
         marker = f"bench-{secrets.token_hex(6)}"
         time.sleep(SETTLE_SECONDS)
@@ -188,14 +190,15 @@ def post_runs(backend, base_url, seeded, env, scratch, *, duration, concurrency,
             "Referer": origin + seeded["posting_url"],
         }
         try:
-            figures = load.run_comment_posts(
-                base_url,
-                seeded["posting_url"],
-                connections=connections,
-                duration=duration,
-                headers=headers,
-                marker=marker,
-            )
+            with profiler(f"comment_posts-c{connections}"):
+                figures = load.run_comment_posts(
+                    base_url,
+                    seeded["posting_url"],
+                    connections=connections,
+                    duration=duration,
+                    headers=headers,
+                    marker=marker,
+                )
         except load.NoCommentForm as missing:
             results["skipped"] = str(missing)
             return
@@ -228,6 +231,15 @@ def bench_backend(backend, env, scratch, args, report):
     posts = report["posts"] = {}
     with server.running_gunicorn(env, scratch / f"gunicorn-{backend}.log") as gunicorn:
         report["workers"] = gunicorn.workers
+
+        def profiler(label):
+            """A flame graph of one worker during a measured run, with --profile."""
+            if not args.profile:
+                return nullcontext()
+            worker = server.worker_pids(gunicorn.process.pid)[0]
+            out = args.profile / f"{backend}-{label}.svg"
+            return server.flame_graph(worker, args.duration, out)
+
         report["workers_mb_before"] = gunicorn.workers_resident_mb()
         http_runs(
             backend,
@@ -236,6 +248,7 @@ def bench_backend(backend, env, scratch, args, report):
             duration=args.duration,
             concurrency=args.concurrency,
             results=http,
+            profiler=profiler,
         )
         post_runs(
             backend,
@@ -246,6 +259,7 @@ def bench_backend(backend, env, scratch, args, report):
             duration=args.duration,
             concurrency=args.concurrency,
             results=posts,
+            profiler=profiler,
         )
         report["workers_mb_after"] = gunicorn.workers_resident_mb()
     log(f"{backend}: queries per page and the bulk approve")
@@ -273,6 +287,12 @@ def parse_args(argv):
         help="comments in the generated WordPress export (BENCH_WXR_COMMENTS); 0 skips it",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        default=bool(os.environ.get("BENCH_PROFILE")),
+        help="record a py-spy flame graph of one worker per measured run (BENCH_PROFILE=1)",
+    )
+    parser.add_argument(
         "--backends",
         type=lambda text: text.split(","),
         default=os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(","),
@@ -283,6 +303,11 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+    if args.profile:
+        if not server.py_spy_binary():
+            raise SystemExit("--profile needs py-spy: `make bench BENCH_PROFILE=1` installs it")
+        args.profile = RESULTS / f"{stamp}-profiles"
     report = {
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "revision": git_revision(),
@@ -311,10 +336,12 @@ def main(argv=None):
             )
     report["targets"] = evaluate(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{report['revision']}.json"
+    out = RESULTS / f"{stamp}-{report['revision']}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(table(report))
     print(f"\nFigures as JSON: {out.relative_to(ROOT)}")
+    if args.profile:
+        print(f"Flame graphs of one worker per run: {args.profile.relative_to(ROOT)}/")
 
 
 # --- targets and the table ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -127,3 +128,37 @@ def stop(process: subprocess.Popen):
     with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=STOP_TIMEOUT)
+
+
+def py_spy_binary() -> str | None:
+    beside_python = Path(sys.executable).with_name("py-spy")
+    return str(beside_python) if beside_python.exists() else shutil.which("py-spy")
+
+
+@contextmanager
+def flame_graph(pid: int, seconds: int, out: Path):
+    """Record a flame graph (SVG) of one process with py-spy while the body runs."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recorder = subprocess.Popen(  # noqa: S603 - py-spy beside our interpreter or on PATH
+        [
+            py_spy_binary(),
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(seconds),
+            "--nonblocking",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        try:
+            recorder.wait(timeout=seconds + 30)
+        except subprocess.TimeoutExpired:
+            recorder.kill()
+            recorder.wait()
