@@ -43,7 +43,6 @@ PRODUCTION_SETTINGS = {
     # Recycling workers every 1,000 requests would restart each of them every few seconds
     # under this load, hiding memory growth from the reading taken after the load.
     "GUNICORN_MAX_REQUESTS": "0",
-    "LOG_LEVEL": "WARNING",
 }
 # Sent with every request, as that proxy does.
 REQUEST_HEADERS = {"X-Forwarded-Proto": "https"}
