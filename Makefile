@@ -105,10 +105,12 @@ bench: install
 		$(BIN)/python -m bench.run
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
+# A scratch venv of its own per run, so two checkouts locking at once cannot collide.
 lock:
-	rm -rf /tmp/newsroom-lock && $(PYTHON) -m venv /tmp/newsroom-lock
-	/tmp/newsroom-lock/bin/pip install --quiet -e '.[dev]'
-	/tmp/newsroom-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	$(PYTHON) -m venv "$$scratch" && \
+	"$$scratch/bin/pip" install --quiet -e '.[dev]' && \
+	"$$scratch/bin/pip" freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

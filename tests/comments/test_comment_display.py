@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from tests.factories import CommentFactory
 
-DISPLAY = r"F j, Y \a\t g:i a"
+DISPLAY = r"j F Y \a\t H:i"
 SUBMITTED = datetime(2026, 3, 14, 21, 5, tzinfo=UTC)
 
 
@@ -42,7 +42,7 @@ def test_comment_shows_its_date_in_the_site_time_zone(client, settings):
 
     response = client.get(comment.article.get_absolute_url())
 
-    assert "March 14, 2026 at 10:05 p.m." in response.text
+    assert "14 March 2026 at 22:05" in response.text
     assert 'datetime="2026-03-14T22:05:00+01:00"' in response.text
 
 
