@@ -5,6 +5,8 @@
 import multiprocessing
 import os
 
+from newsroom.logging import stdout_handler
+
 
 def _env_int(name, default):
     value = os.environ.get(name)
@@ -43,13 +45,7 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "newsroom.logging.JSONFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
+    "handlers": {"stdout": stdout_handler()},
     "root": {"handlers": ["stdout"], "level": "INFO"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},

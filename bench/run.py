@@ -68,17 +68,8 @@ def log(message):
 
 def python(module, *args, env, timeout=600):
     """Run `python -m module args` in the project with `env`; its JSON output."""
-    finished = subprocess.run(  # noqa: S603 - our interpreter, our module
-        [sys.executable, "-m", module, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if finished.returncode:
-        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{finished.stderr[-4000:]}")
-    return json.loads(finished.stdout.strip().splitlines()[-1])
+    output = wxr.run_python(["-m", module, *args], env, timeout=timeout)
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def manage(*args, env, timeout=600):

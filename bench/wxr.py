@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _python(args, env, timeout=900):
+def run_python(args, env, timeout=900):
+    """Run our interpreter in the project with `env`; its stdout, or an error with stderr."""
     finished = subprocess.run(  # noqa: S603 - our interpreter and module
         [sys.executable, *args],
         cwd=ROOT,
@@ -38,8 +39,10 @@ def measure_import(env: dict, scratch: Path, *, comments: int, comments_per_post
     env = {**env, "DATABASE_URL": f"sqlite:///{scratch / 'bench-wxr.sqlite3'}"}
     export = scratch / "synthetic-export.xml"
     posts = max(1, comments // comments_per_post)
-    _python(["-m", "bench.wxr", "generate", str(export), str(posts), str(comments_per_post)], env)
-    _python(["manage.py", "migrate", "--noinput"], env)
+    run_python(
+        ["-m", "bench.wxr", "generate", str(export), str(posts), str(comments_per_post)], env
+    )
+    run_python(["manage.py", "migrate", "--noinput"], env)
 
     log = scratch / "import_wxr.log"
     with open(log, "wb") as output:
@@ -63,7 +66,7 @@ def measure_import(env: dict, scratch: Path, *, comments: int, comments_per_post
         child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise RuntimeError(f"import_wxr exited with {child.returncode}; see {log}")
-    stored = json.loads(_python(["-m", "bench.wxr", "count"], env))
+    stored = json.loads(run_python(["-m", "bench.wxr", "count"], env))
     return {
         "backend": "sqlite",
         "file_mb": round(export.stat().st_size / 2**20, 1),

@@ -47,3 +47,13 @@ class JSONFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+def stdout_handler(**options):
+    """The one log handler Django and gunicorn share: JSON lines on stdout."""
+    return {
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+        "formatter": "json",
+        **options,
+    }

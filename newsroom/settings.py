@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.logging import stdout_handler
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -300,14 +302,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "newsroom.request_id.RequestIDLogFilter"}},
     "formatters": {"json": {"()": "newsroom.logging.JSONFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-            "filters": ["request_id"],
-        }
-    },
+    "handlers": {"stdout": stdout_handler(filters=["request_id"])},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own handlers would print a second, unstructured copy (and mail admins).
