@@ -4,6 +4,7 @@ The form only observes what a bot gives away (a filled honeypot, a form sent bac
 soon, a forged timestamp); what to do about it is comments/moderation.py's decision.
 """
 
+import functools
 import time
 import unicodedata
 
@@ -36,10 +37,16 @@ def reissue_timestamp(token):
     a bot fetching a cached page could post at once and still look slow and human.
     """
     try:
-        shown = signing.loads(token, salt=TIMESTAMP_SALT)
+        shown = _verified_timestamp(token)
     except signing.BadSignature:
         return token
     return signing.dumps({**shown, "issued": time.time()}, salt=TIMESTAMP_SALT)
+
+
+@functools.lru_cache(maxsize=256)
+def _verified_timestamp(token):
+    # A cached page carries the same stored token on every hit: check its signature once.
+    return signing.loads(token, salt=TIMESTAMP_SALT)
 
 
 def _has_control_characters(value, allowed=frozenset()):
