@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "crispy_forms",
-    "crispy_bootstrap5",
     "huey.contrib.djhuey",
     "csp",
     "newsroom.apps.NewsroomConfig",
@@ -184,8 +183,8 @@ STORAGES = {
     },
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("newsroom_forms",)
+CRISPY_TEMPLATE_PACK = "newsroom_forms"
 
 LOGIN_URL = "admin:login"
 
