@@ -83,7 +83,7 @@ def _render_article(request, article, *, preview=False, status=200, **comment_op
     context = {
         "article": article,
         "preview": preview,
-        **comment_section(request, article, **comment_options),
+        **comment_section(request, article, preview=preview, **comment_options),
     }
     return render(request, "articles/detail.html", context, status=status)
 

@@ -1,5 +1,4 @@
 from http import HTTPStatus
-from urllib.parse import urlencode
 
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -11,20 +10,12 @@ from articles.models import Article
 
 from . import cookies, throttle
 from .forms import CommentForm
+from .listing import comments_page_query, render_comment_list, shared_comment_list
 from .models import Comment
 from .moderation import moderate
 from .threads import CommentThreads
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
-
-
-def _reply_query(page_number, comment_id=None):
-    params = {}
-    if page_number and page_number > 1:
-        params["cpage"] = page_number
-    if comment_id is not None:
-        params["replytocom"] = comment_id
-    return f"?{urlencode(params)}" if params else ""
 
 
 def _positive_int(value):
@@ -35,7 +26,7 @@ def _positive_int(value):
     return number if number > 0 else None
 
 
-def comment_section(request, article, form=None, refusal=None):
+def comment_section(request, article, form=None, refusal=None, preview=False):
     """Context for the comments area of an article page (templates/comments/section.html).
 
     `form` is a bound form to show again with its errors and everything typed kept;
@@ -43,17 +34,34 @@ def comment_section(request, article, form=None, refusal=None):
     """
     # Links on the page lead back to the article, also when it is shown again after a
     # refused POST (whose URL is the posting view's).
-    article_url = request.path if request.method in ("GET", "HEAD") else article.get_absolute_url()
-    threads = CommentThreads.for_article(article, cookies.pending_comment_ids(request))
-    page = threads.page(request.GET.get("cpage"))
+    reading = request.method in ("GET", "HEAD")
+    article_url = request.path if reading else article.get_absolute_url()
+    own_pending_ids = cookies.pending_comment_ids(request)
+    page_number = _positive_int(request.GET.get("cpage"))
     comments_open = article.comments_are_open()
-
     if form is not None and form.is_bound:
-        replying_to = form.parent_comment or threads.replyable(
-            _positive_int(form.data.get(form.add_prefix("parent")))
+        reply_to_id = _positive_int(form.data.get(form.add_prefix("parent")))
+    else:
+        reply_to_id = _positive_int(request.GET.get("replytocom"))
+
+    replying_to = None
+    if reading and not (own_pending_ids or reply_to_id or preview):
+        comment_list = shared_comment_list(
+            article, page_number, article_url=article_url, comments_open=comments_open
         )
     else:
-        replying_to = threads.replyable(_positive_int(request.GET.get("replytocom")))
+        threads = CommentThreads.for_article(article, own_pending_ids)
+        comment_list = render_comment_list(
+            threads,
+            page_number,
+            article_url=article_url,
+            comments_open=comments_open,
+            preview=preview,
+        )
+        replying_to = (form.parent_comment if form is not None else None) or threads.replyable(
+            reply_to_id
+        )
+
     if form is None and comments_open:
         initial = {} if request.user.is_authenticated else cookies.remembered_author(request)
         if initial:
@@ -63,25 +71,15 @@ def comment_section(request, article, form=None, refusal=None):
         form = CommentForm(article, user=request.user, initial=initial)
 
     return {
-        "comment_threads": page.object_list,
-        "comment_page": page,
-        "comment_count": threads.approved_count,
-        "older_comments_url": (
-            f"{article_url}{_reply_query(page.previous_page_number())}#comments"
-            if page.has_previous()
-            else None
-        ),
-        "newer_comments_url": (
-            f"{article_url}{_reply_query(page.next_page_number())}#comments"
-            if page.has_next()
-            else None
-        ),
+        "comment_list": comment_list.html,
+        "comment_count": comment_list.approved_count,
         "comments_open": comments_open,
         "comment_form": form,
         "comment_refusal": refusal,
         "replying_to": replying_to,
-        "cancel_reply_url": f"{article_url}{_reply_query(page.number)}#respond",
-        "comments_article_url": article_url,
+        "cancel_reply_url": (
+            f"{article_url}{comments_page_query(comment_list.page_number)}#respond"
+        ),
         "comments_feed_url": reverse("comments:article_feed", args=[article.pk]),
     }
 
@@ -137,7 +135,7 @@ def _comment_location(comment, own_pending_ids=()):
     article = comment.article
     threads = CommentThreads.for_article(article, own_pending_ids)
     page_number = threads.page_number_of(comment.pk) or 1
-    return f"{article.get_absolute_url()}{_reply_query(page_number)}#comment-{comment.pk}"
+    return f"{article.get_absolute_url()}{comments_page_query(page_number)}#comment-{comment.pk}"
 
 
 def comment_permalink(request, pk):
