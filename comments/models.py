@@ -234,7 +234,9 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "submitted_at"]),
             models.Index(fields=["status", "-submitted_at"]),
-            models.Index(fields=["author_email"]),
+            # Every lookup by address ignores its case (by_emails): duplicates, returning
+            # authors, personal data requests.
+            models.Index(Lower("author_email"), name="comment_author_email_lower"),
         ]
         constraints = [
             models.UniqueConstraint(

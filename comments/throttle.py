@@ -74,14 +74,11 @@ def refusal_for(comment):
 
 
 def is_duplicate(comment):
-    same_author = (
-        {"user_id": comment.user_id}
-        if comment.user_id and not comment.author_email
-        else {"author_email__iexact": comment.author_email}
-    )
-    return Comment.objects.filter(
-        article_id=comment.article_id, body=comment.body, **same_author
-    ).exists()
+    if comment.user_id and not comment.author_email:
+        same_author = Comment.objects.filter(user_id=comment.user_id)
+    else:
+        same_author = Comment.objects.by_emails([comment.author_email])
+    return same_author.filter(article_id=comment.article_id, body=comment.body).exists()
 
 
 def claim_posting_slot(ip_address):

@@ -443,6 +443,19 @@ def test_duplicate_of_a_comment_still_awaiting_moderation_is_refused(post_commen
     assert Comment.objects.count() == 1
 
 
+def test_duplicate_with_the_address_in_other_capitals_is_refused(post_comment):
+    article = ArticleFactory()
+    CommentFactory(
+        article=article,
+        status=Comment.Status.PENDING,
+        author_email="Maria.Okafor@Readers.Example",
+        body="Same words.",
+    )
+
+    assert post_comment(article, comment="Same words.").status_code == 409
+    assert Comment.objects.count() == 1
+
+
 def test_same_words_on_another_article_are_not_a_duplicate(post_comment):
     post_comment(ArticleFactory(), remote_addr="198.51.100.1")
 
