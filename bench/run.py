@@ -180,6 +180,17 @@ def post_runs(backend, base_url, seeded, env, scratch, *, duration, concurrency,
             "Referer": origin + seeded["posting_url"],
         }
         try:
+            # As for the pages: an unrecorded run first, so that the recorded one does not
+            # pay for each worker's first POST (imports, the task queue's connection).
+            load.run_comment_posts(
+                base_url,
+                seeded["posting_url"],
+                connections=connections,
+                duration=WARMUP_SECONDS,
+                headers=headers,
+                marker=f"bench-warmup-{secrets.token_hex(6)}",
+            )
+            time.sleep(SETTLE_SECONDS)
             with profiler(f"comment_posts-c{connections}"):
                 figures = load.run_comment_posts(
                     base_url,
