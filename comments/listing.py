@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from newsroom.page_cache import current_generation
+from newsroom.page_cache import get_current, set_current
 
 from .threads import CommentThreads
 
@@ -69,11 +68,8 @@ def shared_comment_list(article, page_number, *, article_url, comments_open):
     """The approved comments' list for readers with nothing of their own on the page."""
     # The address belongs to the key: reply and page links point back to it.
     where = hashlib.sha256(article_url.encode()).hexdigest()[:16]
-    key = (
-        f"comments:list:{current_generation()}:{article.pk}:{page_number or 1}:"
-        f"{int(comments_open)}:{where}"
-    )
-    found = cache.get(key)
+    key = f"comments:list:{article.pk}:{page_number or 1}:{int(comments_open)}:{where}"
+    found, generation = get_current(key)
     if found is None:
         found = render_comment_list(
             CommentThreads.for_article(article),
@@ -81,5 +77,5 @@ def shared_comment_list(article, page_number, *, article_url, comments_open):
             article_url=article_url,
             comments_open=comments_open,
         )
-        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        set_current(key, found, generation, settings.PAGE_CACHE_SECONDS)
     return found
