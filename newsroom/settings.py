@@ -248,7 +248,7 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
     HUEY |= {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "newsroom.task_queue.WalSqliteHuey",
         "filename": os.environ.get("HUEY_SQLITE_FILE", str(BASE_DIR / "huey.sqlite3")),
     }
 
