@@ -13,7 +13,7 @@ from .forms import CommentForm
 from .listing import comments_page_query, render_comment_list, shared_comment_list
 from .models import Comment
 from .moderation import moderate
-from .threads import CommentThreads
+from .threads import PLACE_FIELDS, CommentThreads
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
 
@@ -133,7 +133,7 @@ def post_comment(request, article_id):
 def _comment_location(comment, own_pending_ids=()):
     """The article page (and comments page) showing this comment, at its anchor."""
     article = comment.article
-    threads = CommentThreads.for_article(article, own_pending_ids)
+    threads = CommentThreads.for_article(article, own_pending_ids, fields=PLACE_FIELDS)
     page_number = threads.page_number_of(comment.pk) or 1
     return f"{article.get_absolute_url()}{comments_page_query(page_number)}#comment-{comment.pk}"
 
