@@ -27,6 +27,13 @@ def wrk_binary() -> str:
     return found
 
 
+def cpu_times() -> tuple[int, int, int]:
+    """Machine-wide CPU ticks from /proc/stat: (all, idle including I/O wait, stolen)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(value) for value in stat.readline().split()[1:]]
+    return sum(ticks), ticks[3] + ticks[4], ticks[7] if len(ticks) > 7 else 0
+
+
 def run_wrk(
     url, *, connections, duration, headers=None, script="report.lua", script_args=(), env=None
 ):
@@ -42,6 +49,7 @@ def run_wrk(
     for name, value in (headers or {}).items():
         command += ["--header", f"{name}: {value}"]
     command += [url, "--", *script_args]
+    cpu_before = cpu_times()
     finished = subprocess.run(  # noqa: S603 - wrk from PATH, our arguments
         command,
         capture_output=True,
@@ -58,6 +66,9 @@ def run_wrk(
         raise RuntimeError(f"wrk printed no figures:\n{finished.stdout}\n{finished.stderr}")
     seconds = raw["duration_us"] / 1e6
     errors = raw["errors"]
+    total, idle, stolen = (
+        after - before for after, before in zip(cpu_times(), cpu_before, strict=True)
+    )
     return {
         "connections": connections,
         "requests": raw["requests"],
@@ -72,6 +83,10 @@ def run_wrk(
         "error_detail": errors,
         "statuses": raw.get("statuses"),
         "seconds": round(seconds, 2),
+        # On a virtual machine the host may run others on "our" cores: stolen time makes
+        # every figure of the run lower, the ratios less so.
+        "cpu_busy_pct": round(100 * (total - idle) / total, 1) if total else None,
+        "cpu_steal_pct": round(100 * stolen / total, 1) if total else None,
     }
 
 

@@ -472,6 +472,11 @@ PAGE_NAMES = {
 }
 
 
+def _steal(run) -> str:
+    steal = run.get("cpu_steal_pct")
+    return "" if steal is None else f"{steal:.1f}"
+
+
 def table(report) -> str:
     m = report["machine"]
     lines = [
@@ -479,7 +484,8 @@ def table(report) -> str:
         f"Machine: {m['nproc']} x {m['cpu_model']}, {m['memory_gib']} GiB; {m['wrk']}",
         f"Each load run: {report['duration_s']} s after a {WARMUP_SECONDS} s warm-up; "
         "gunicorn sync workers = cores x 2 + 1; wrk opens a new connection per request "
-        "(sync workers close each one)",
+        "(sync workers close each one); steal % = CPU time the virtual machine's host gave "
+        "to others during the run",
         "Production settings: "
         + ", ".join(f"{k}={v}" for k, v in report["production_settings"].items()),
         "Relaxed for the bench: "
@@ -489,7 +495,7 @@ def table(report) -> str:
     ]
     header = (
         f"{'page':34} {'backend':10} {'conc':>4} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'x ceiling':>9} {'errors':>6} {'KB':>6}"
+        f"{'x ceiling':>9} {'errors':>6} {'KB':>6} {'steal %':>7}"
     )
     lines += [header, "-" * len(header)]
     for backend, figures in report["backends"].items():
@@ -504,7 +510,7 @@ def table(report) -> str:
                     f"{name:34} {backend:10} {connections:>4} {run['requests_per_s']:>8.1f} "
                     f"{run['p50_ms']:>7.1f} {run['p99_ms']:>7.1f} "
                     f"{_ratio(http[page], connections, http):>9.2f} {run['errors']:>6} "
-                    f"{http[page]['bytes'] / 1024:>6.0f}"
+                    f"{http[page]['bytes'] / 1024:>6.0f} {_steal(run):>7}"
                 )
         for connections, run in figures["posts"].items():
             if connections == "skipped":
@@ -514,7 +520,8 @@ def table(report) -> str:
             lines.append(
                 f"{'comment POST (accepted/s)':34} {backend:10} {connections:>4} "
                 f"{run['accepted_per_s']:>8.1f} {run['p50_ms']:>7.1f} {run['p99_ms']:>7.1f} "
-                f"{run['accepted_per_s'] / ceiling:>9.2f} {run['failed']:>6}"
+                f"{run['accepted_per_s'] / ceiling:>9.2f} {run['failed']:>6} {'':>6} "
+                f"{_steal(run):>7}"
             )
         lines.append(
             f"{'':34} {backend:10} workers' resident MB after the load: "
