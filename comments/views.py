@@ -10,7 +10,12 @@ from articles.models import Article
 
 from . import cookies, throttle
 from .forms import CommentForm
-from .listing import comments_page_query, render_comment_list, shared_comment_list
+from .listing import (
+    comments_page_query,
+    render_comment_list,
+    shared_comment_list,
+    shared_empty_form,
+)
 from .models import Comment
 from .moderation import moderate
 from .threads import PLACE_FIELDS, CommentThreads
@@ -62,19 +67,24 @@ def comment_section(request, article, form=None, refusal=None, preview=False):
             reply_to_id
         )
 
+    shared_form = None
     if form is None and comments_open:
         initial = {} if request.user.is_authenticated else cookies.remembered_author(request)
         if initial:
             initial["remember"] = True
         if replying_to is not None:
             initial["parent"] = replying_to.pk
-        form = CommentForm(article, user=request.user, initial=initial)
+        if initial or request.user.is_authenticated or preview:
+            form = CommentForm(article, user=request.user, initial=initial)
+        else:
+            shared_form = shared_empty_form(request, article)
 
     return {
         "comment_list": comment_list.html,
         "comment_count": comment_list.approved_count,
         "comments_open": comments_open,
         "comment_form": form,
+        "shared_comment_form": shared_form,
         "comment_refusal": refusal,
         "replying_to": replying_to,
         "cancel_reply_url": (

@@ -80,7 +80,7 @@ def refresh_hidden_field(name):
     return register
 
 
-def _split_at_holes(body):
+def split_at_holes(body):
     """The page as literal byte runs with the per-visitor values between them.
 
     Stored this way, a page is served by joining the runs with fresh values, without
@@ -113,6 +113,13 @@ def _split_at_holes(body):
             start = match.start(4)
         split.append(part[start:])
     return split, csrf_holes
+
+
+def fill_holes(request, parts):
+    """What split_at_holes() split, for this view: this visitor's CSRF token (their
+    csrftoken cookie is set as for any form) and freshly renewed field values."""
+    token = get_token(request).encode() if None in parts else None
+    return _joined(parts, token)
 
 
 def _joined(parts, csrf_token):
@@ -269,7 +276,7 @@ def _storable_entry(request, response):
     session = getattr(request, "session", None)
     if session is not None and session.modified:
         return None
-    parts, csrf_holes = _split_at_holes(response.content)
+    parts, csrf_holes = split_at_holes(response.content)
     # The view asked for a token: if it is not in a form we can find, it is somewhere we
     # cannot replace, and this page belongs to this visitor alone.
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not csrf_holes:

@@ -1,18 +1,27 @@
 """The comment list rendered once and shared by readers who see the same (comments/listing.py)."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.test import Client
+from django.urls import reverse
 
-from comments.cookies import PENDING_COOKIE, PENDING_SALT
+from comments.cookies import AUTHOR_COOKIE, AUTHOR_SALT, PENDING_COOKIE, PENDING_SALT
 from comments.models import Comment
 from comments.views import comment_section
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def reader_with_cookies(**options):
+    """A browser that bypasses the page cache, as a reader with any cookie of ours does."""
+    browser = Client(**options)
+    browser.cookies["saved"] = "details"
+    return browser
 
 
 def reader_request(rf, article, query="", pending=()):
@@ -115,3 +124,74 @@ def test_staff_preview_shows_no_reply_links_though_readers_get_them(client):
 
     assert preview.status_code == 200
     assert "comment-reply-link" not in preview.text
+
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TIMESTAMP = re.compile(r'name="timestamp" value="([^"]+)"')
+
+
+def test_empty_form_is_rendered_once_and_shared(rf):
+    article = ArticleFactory()
+    comment_section(reader_request(rf, article), article)
+
+    second = comment_section(reader_request(rf, article), article)
+
+    assert second["comment_form"] is None
+    assert 'id="commentform"' in second["shared_comment_form"]
+    assert "Your email address will not be published." in second["shared_comment_form"]
+
+
+def test_each_reader_of_the_shared_form_posts_with_their_own_token(settings, monkeypatch):
+    settings.COMMENTS_MIN_SECONDS_TO_SUBMIT = 0
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    first = reader_with_cookies(enforce_csrf_checks=True)
+    second = reader_with_cookies(enforce_csrf_checks=True)
+    first_page = first.get(url).text
+    monkeypatch.setattr("comments.forms.time.time", lambda: 2_000_000_000.0)
+
+    second_page = second.get(url).text
+    fields = {
+        "csrfmiddlewaretoken": CSRF_TOKEN.search(second_page)[1],
+        "timestamp": TIMESTAMP.search(second_page)[1],
+        "comment": "Posted through the shared form.",
+        "name": "Second Reader",
+        "email": "second@readers.example",
+    }
+    posted = second.post(reverse("comments:post", args=[article.pk]), fields)
+
+    assert CSRF_TOKEN.search(first_page)[1] != fields["csrfmiddlewaretoken"]
+    # The timestamp says when this reader was shown the form, not when it was rendered.
+    assert TIMESTAMP.search(first_page)[1] != fields["timestamp"]
+    assert posted.status_code == 303
+    assert Comment.objects.get().author_name == "Second Reader"
+
+
+def test_another_readers_token_from_the_shared_form_is_refused():
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    first_token = CSRF_TOKEN.search(reader_with_cookies(enforce_csrf_checks=True).get(url).text)[1]
+    second = reader_with_cookies(enforce_csrf_checks=True)
+    second.get(url)
+
+    posted = second.post(
+        reverse("comments:post", args=[article.pk]),
+        {"csrfmiddlewaretoken": first_token, "comment": "Hi", "name": "X", "email": "x@y.example"},
+    )
+
+    assert posted.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_reader_with_saved_details_gets_their_own_filled_in_form(client, rf):
+    article = ArticleFactory()
+    comment_section(reader_request(rf, article), article)
+    request = reader_request(rf, article)
+    request.COOKIES[AUTHOR_COOKIE] = signing.dumps(
+        {"name": "Maria Okafor", "email": "maria@readers.example", "url": ""}, salt=AUTHOR_SALT
+    )
+
+    context = comment_section(request, article)
+
+    assert context["shared_comment_form"] is None
+    assert context["comment_form"]["name"].value() == "Maria Okafor"
