@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -237,6 +237,22 @@ def _comment_statuses_changed(sender, **kwargs):
     pages_changed()
 
 
+def _release_migrated(sender, **kwargs):
+    """`migrate` runs once per release: nothing the previous release's code rendered (pages,
+    shared comment lists and forms, whose fields may have changed) is served by this one."""
+    if sender.label not in CONTENT_APPS:
+        return
+    try:
+        _new_generation()
+    except Exception:
+        # A cache that is down must not fail the migration; what it held expires anyway.
+        logger.warning(
+            "Could not take a new page cache generation: pages cached before this release "
+            "are served until they expire (PAGE_CACHE_SECONDS).",
+            exc_info=True,
+        )
+
+
 def connect_invalidation_signals():
     from comments.signals import comment_status_changed
 
@@ -245,6 +261,7 @@ def connect_invalidation_signals():
     m2m_changed.connect(_content_relations_changed, dispatch_uid="page_cache_m2m")
     # change_status() moves comments with one UPDATE, which sends no model signal.
     comment_status_changed.connect(_comment_statuses_changed, dispatch_uid="page_cache_status")
+    post_migrate.connect(_release_migrated, dispatch_uid="page_cache_release")
 
 
 def _is_personal(request):

@@ -161,6 +161,31 @@ def test_shared_page_without_a_form_is_public_but_revalidated(client):
     assert "Cookie" in response["Vary"]
 
 
+def test_a_release_migration_serves_no_page_the_previous_code_rendered(client):
+    from django.core.management import call_command
+
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    assert cache_status(Client().get(article.get_absolute_url())) == "hit"
+
+    call_command("migrate", verbosity=0)
+
+    assert cache_status(Client().get(article.get_absolute_url())) == "miss"
+
+
+def test_a_cache_that_is_down_does_not_fail_the_migration(monkeypatch, caplog):
+    from django.core.management import call_command
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    monkeypatch.setattr(page_cache.cache, "set", down)
+
+    call_command("migrate", verbosity=0)
+
+    assert "Could not take a new page cache generation" in caplog.text
+
+
 def test_losing_the_generation_never_brings_back_older_pages(client):
     article = ArticleFactory(title="First headline")
     client.get(article.get_absolute_url())
