@@ -1,4 +1,4 @@
-"""The comment list rendered once and shared by readers who see the same (comments/listing.py)."""
+"""What comments/listing.py renders once and shares: the comment list and the empty form."""
 
 import re
 from datetime import timedelta
