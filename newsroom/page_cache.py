@@ -24,12 +24,14 @@ The cache is Django's default cache: with REDIS_URL every worker and app server 
 the pages and the generation, so an approval shows everywhere at once.
 """
 
+import contextlib
 import functools
 import hashlib
 import html
 import logging
 import math
 import re
+import threading
 import time
 import uuid
 from urllib.parse import urlencode
@@ -184,12 +186,46 @@ def pages_changed():
     is taken at once and again when the surrounding transaction commits, so a page
     rendered by another worker from the not yet committed state is not kept either.
     """
+    if _deferred_changes.active:
+        _deferred_changes.pages = True
+        return
     _new_generation()
     transaction.on_commit(_new_generation)
 
 
+class _DeferredChanges(threading.local):
+    active = False
+    pages = False
+    go_live_times = False
+
+
+_deferred_changes = _DeferredChanges()
+
+
+@contextlib.contextmanager
+def changes_deferred():
+    """Inside, saved content takes one new generation at the end instead of one (and a
+    query for the go-live times) per row: for bulk writers such as the WordPress import,
+    which saves thousands of rows in one transaction. Not nested."""
+    _deferred_changes.active = True
+    _deferred_changes.pages = _deferred_changes.go_live_times = False
+    try:
+        yield
+    finally:
+        _deferred_changes.active = False
+    # Only when the body completed: an exception rolls its changes back.
+    if _deferred_changes.pages:
+        pages_changed()
+    if _deferred_changes.go_live_times:
+        # Read once the rows are committed; never, if they are rolled back.
+        transaction.on_commit(_remember_go_live_times)
+
+
 def _remember_go_live_times():
     """Keep the upcoming publication times, so cached lists expire when one goes live."""
+    if _deferred_changes.active:
+        _deferred_changes.go_live_times = True
+        return
     from articles.models import Article
 
     upcoming = Article.objects.scheduled().order_by("published_at")

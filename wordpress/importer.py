@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from articles.models import Article, ArticleAuthor, Author, Category, Tag
 from comments.models import Comment
 from comments.rendering import render_comment_body
-from newsroom.page_cache import pages_changed
+from newsroom.page_cache import changes_deferred, pages_changed
 
 from .content import convert_post_content, plain_text
 from .wxr import WxrAuthor, WxrItem, WxrTerm, read_wxr
@@ -202,7 +202,7 @@ class WxrImporter:
         self._comment_inserter = RowInserter(Comment)
 
     def run(self, source, *, dry_run=False):
-        with transaction.atomic():
+        with transaction.atomic(), changes_deferred():
             self._load_existing()
             for record in read_wxr(source):
                 if isinstance(record, WxrAuthor):
@@ -409,6 +409,8 @@ class WxrImporter:
         levels = defaultdict(list)
         for key in new:
             levels[depth(key)].append(key)
+        # Only the primary keys of comments that have replies are read back.
+        replied_to = {(key[0], p.record.parent_id) for key, p in new.items()}
 
         for level in sorted(levels):
             rows = []
@@ -423,11 +425,13 @@ class WxrImporter:
                         ] += 1
                 rows.append(self._comment(key[0], record, parent_pk))
             self._comment_inserter.insert(rows)
-            for article_id, wordpress_id, pk in Comment.objects.filter(
-                article_id__in={row["article_id"] for row in rows},
-                wordpress_id__in={row["wordpress_id"] for row in rows},
-            ).values_list("article_id", "wordpress_id", "pk"):
-                known[(article_id, wordpress_id)] = pk
+            parents = [key for key in levels[level] if key in replied_to]
+            if parents:
+                for article_id, wordpress_id, pk in Comment.objects.filter(
+                    article_id__in={article_id for article_id, _ in parents},
+                    wordpress_id__in={wordpress_id for _, wordpress_id in parents},
+                ).values_list("article_id", "wordpress_id", "pk"):
+                    known[(article_id, wordpress_id)] = pk
             self.summary.comments_created.update(row["status"] for row in rows)
 
     def _comment(self, article_id, record, parent_pk):

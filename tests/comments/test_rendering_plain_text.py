@@ -11,6 +11,7 @@ SAMPLES = [
     "Line one\nline two\n\nNew paragraph.",
     "Quotes \"double\" and 'single', dashes — and émigrés 😀.",
     "See https://example.org/a?b=c and www.example.com or example.net.",
+    "(see http://example.org/a_(b)) and (www.example.com/x), then https://example.org.",
     "Mail me: someone@example.org",
     "Time 10:30, ratio 3:1.",
     "Tabs\tand\r\nwindows\rnewlines",
@@ -32,6 +33,20 @@ def test_random_plain_text_renders_as_the_full_cleaner_would():
     ]  # fmt: skip
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        assert render_comment_body(text) == _clean_and_linkify(text), repr(text)
+
+
+def test_random_plain_text_with_links_renders_as_bleach_would():
+    # Links in every spelling the shortcut must agree with bleach on: wrapped in
+    # parentheses, followed by punctuation, with ports, queries, fragments and quotes.
+    rng = random.Random(11)
+    pieces = [
+        "http://", "https://", "HTTP://", "www.", "example", ".org", ".co.uk", ":8080",
+        "/path", "?q=1", "#top", "(", ")", ",", ".", "'", '"', "-", "_", "é", " ", "\n",
+        "\n\n", "x", "1",
+    ]  # fmt: skip
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
         assert render_comment_body(text) == _clean_and_linkify(text), repr(text)
 
 

@@ -367,3 +367,76 @@ def test_erased_commenter_name_leaves_cached_pages_at_once(client):
     Comment.objects.filter(pk=comment.pk).erase_personal_data()
 
     assert "Ada Lovelace" not in Client().get(url).text
+
+
+class TestChangesDeferred:
+    """Bulk writers (the WordPress import) take one generation for all their rows."""
+
+    def test_rows_saved_inside_take_one_generation_at_the_end(self):
+        from django.db import transaction
+
+        before = page_cache.current_generation()
+        with transaction.atomic(), page_cache.changes_deferred():
+            ArticleFactory()
+            CommentFactory(status=Comment.Status.APPROVED)
+            assert page_cache.current_generation() == before
+
+        assert page_cache.current_generation() != before
+
+    def test_scheduled_articles_saved_inside_still_shorten_page_lives(
+        self, django_capture_on_commit_callbacks
+    ):
+        from datetime import timedelta
+
+        from django.db import transaction
+        from django.utils import timezone
+
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            transaction.atomic(),
+            page_cache.changes_deferred(),
+        ):
+            ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
+
+        assert 290 < page_cache._page_timeout() <= 300
+
+    def test_rows_rolled_back_change_nothing(self, settings, django_capture_on_commit_callbacks):
+        from datetime import timedelta
+
+        from django.db import transaction
+        from django.utils import timezone
+
+        before = page_cache.current_generation()
+        with (
+            django_capture_on_commit_callbacks(execute=True),
+            pytest.raises(ValueError),
+            transaction.atomic(),
+            page_cache.changes_deferred(),
+        ):
+            ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
+            raise ValueError("the import failed")
+
+        assert page_cache.current_generation() == before
+        assert page_cache._page_timeout() == settings.PAGE_CACHE_SECONDS
+        # And the signals act at once again afterwards.
+        ArticleFactory()
+        assert page_cache.current_generation() != before
+
+
+def test_scheduled_post_from_a_wordpress_import_shortens_page_lives(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tests.wordpress.conftest import WXR_HEAD, WXR_TAIL, wxr_post
+
+    goes_live = (timezone.now() + timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S")
+    export = tmp_path / "export.xml"
+    export.write_text(WXR_HEAD + wxr_post(1, status="future", date_gmt=goes_live) + WXR_TAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_wxr", str(export), stdout=io.StringIO())
+
+    assert 290 < page_cache._page_timeout() <= 300
