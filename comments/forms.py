@@ -138,14 +138,14 @@ class CommentForm(forms.Form):
         self.parent_comment = None
         self.signals = None
         self.form_is_stale = False
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("timestamp", issue_timestamp(article))
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A form sent back is shown with what was sent, its own timestamp included.
+            self.initial.setdefault("timestamp", issue_timestamp(article))
         if self.user is not None:
             # A logged-in reader comments as their account: nothing to type or remember.
             for name in ("name", "email", "url", "remember"):
                 del self.fields[name]
-        self.helper = self._helper()
 
     def full_clean(self):
         super().full_clean()
@@ -163,7 +163,9 @@ class CommentForm(forms.Form):
             return ""
         return self.user.get_full_name() or self.user.get_username()
 
-    def _helper(self):
+    @functools.cached_property
+    def helper(self):
+        # Only a form that is shown needs its layout: most posted forms never are.
         helper = FormHelper()
         helper.form_tag = False
         # The template's <form> carries the CSRF token already.

@@ -74,7 +74,14 @@ class CommentThreads:
         # The article first, so that each half of for_reader()'s OR names it and can use
         # the (article, status) index: filtered after the OR, SQLite reads every comment of
         # the article, the pending ones too, which a comment flood makes many.
-        rows = Comment.objects.filter(article=article).for_reader(own_pending_ids).values(*fields)
+        # Unordered: the rows are sorted here, and SQLite would sort them in a temporary
+        # B-tree first.
+        rows = (
+            Comment.objects.filter(article=article)
+            .for_reader(own_pending_ids)
+            .order_by()
+            .values(*fields)
+        )
         return cls(rows, **options)
 
     def _build(self, roots, children):
