@@ -200,6 +200,9 @@ class WxrImporter:
         self._tags = {}
         self._pending = []
         self._comment_inserter = RowInserter(Comment)
+        # Bylines and tags of the articles created since the last flush, inserted together.
+        self._bylines = []
+        self._article_tags = []
 
     def run(self, source, *, dry_run=False):
         with transaction.atomic(), changes_deferred():
@@ -213,7 +216,7 @@ class WxrImporter:
                     self._item(record)
                 if self.progress is not None:
                     self.progress()
-            self._flush_comments()
+            self._flush()
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -304,7 +307,7 @@ class WxrImporter:
                 continue
             self._pending.append(_PendingComment(article_id, comment))
         if len(self._pending) >= COMMENT_BATCH_SIZE:
-            self._flush_comments()
+            self._flush()
 
     def _create_article(self, item):
         status = ARTICLE_STATUSES[item.status]
@@ -349,17 +352,25 @@ class WxrImporter:
             article.category = self._category(*categories[0])
         article.save()  # sanitises the body
         logins = [login for login in item.meta.get(BYLINES_META_KEY, "").split(",") if login]
-        ArticleAuthor.objects.bulk_create(
+        self._bylines.extend(
             ArticleAuthor(article=article, author=author, position=position)
             for position, author in enumerate(
                 dict.fromkeys(self._author(login) for login in logins or [item.creator])
             )
         )
-        if tags:
-            article.tags.set({self._tag(*t) for t in tags})
+        self._article_tags.extend(
+            Article.tags.through(article=article, tag=tag)
+            for tag in dict.fromkeys(self._tag(*t) for t in tags)
+        )
         state = "scheduled" if article.is_scheduled else article.status
         self.summary.articles_created[state] += 1
         return article
+
+    def _flush(self):
+        ArticleAuthor.objects.bulk_create(self._bylines)
+        Article.tags.through.objects.bulk_create(self._article_tags)
+        self._bylines, self._article_tags = [], []
+        self._flush_comments()
 
     # --- comments -----------------------------------------------------------------------
 
