@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Concat, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -200,8 +200,16 @@ class Comment(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="comments", db_index=False
     )
+    # Both indexed for their non-empty values only (Meta.indexes): most comments answer
+    # no one and are written without an account, and every index entry is written again
+    # for each comment a bulk action moves.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -209,6 +217,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
+        db_index=False,
     )
     author_name = models.CharField("name", max_length=245)
     # Never shown publicly: only moderators see it.
@@ -240,6 +249,12 @@ class Comment(models.Model):
             # Every lookup by address ignores its case (by_emails): duplicates, returning
             # authors, personal data requests.
             models.Index(Lower("author_email"), name="comment_author_email_lower"),
+            models.Index(
+                fields=["parent"], condition=Q(parent__isnull=False), name="comment_replies"
+            ),
+            models.Index(
+                fields=["user"], condition=Q(user__isnull=False), name="comment_by_account"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
