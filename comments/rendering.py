@@ -132,11 +132,15 @@ def render_comment_body(text: str) -> str:
     Anything outside the allowlist is escaped (shown as text, never run); bare URLs are
     linkified; every link carries rel="nofollow ugc" and an http(s) or mailto scheme.
     """
-    if not text or not text.strip():
+    stripped = text.strip() if text else ""
+    if not stripped:
         return ""
     if not _MARKUP_OR_CONTROL.search(text):
-        paragraphs = linebreaks(text.strip(), autoescape=False)
-        if not _may_hold_a_link(text):
+        if "\n" in stripped or "\r" in stripped:
+            paragraphs = linebreaks(stripped, autoescape=False)
+        else:
+            paragraphs = f"<p>{stripped}</p>"  # what linebreaks() makes of one line
+        if not _may_hold_a_link(stripped):
             return paragraphs
         return _linkify_plain(paragraphs)
     return _clean_and_linkify(text)
