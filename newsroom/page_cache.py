@@ -186,7 +186,7 @@ def pages_changed():
     is taken at once and again when the surrounding transaction commits, so a page
     rendered by another worker from the not yet committed state is not kept either.
     """
-    if _deferred_changes.active:
+    if _deferred_changes.depth:
         _deferred_changes.pages = True
         return
     _new_generation()
@@ -194,7 +194,7 @@ def pages_changed():
 
 
 class _DeferredChanges(threading.local):
-    active = False
+    depth = 0
     pages = False
     go_live_times = False
 
@@ -206,24 +206,28 @@ _deferred_changes = _DeferredChanges()
 def changes_deferred():
     """Inside, saved content takes one new generation at the end instead of one (and a
     query for the go-live times) per row: for bulk writers such as the WordPress import,
-    which saves thousands of rows in one transaction. Not nested."""
-    _deferred_changes.active = True
-    _deferred_changes.pages = _deferred_changes.go_live_times = False
+    which saves thousands of rows in one transaction. Nested blocks end with the outermost.
+    """
+    deferred = _deferred_changes
+    if deferred.depth == 0:
+        deferred.pages = deferred.go_live_times = False
+    deferred.depth += 1
     try:
         yield
     finally:
-        _deferred_changes.active = False
-    # Only when the body completed: an exception rolls its changes back.
-    if _deferred_changes.pages:
-        pages_changed()
-    if _deferred_changes.go_live_times:
-        # Read once the rows are committed; never, if they are rolled back.
-        transaction.on_commit(_remember_go_live_times)
+        deferred.depth -= 1
+        # Even after an error: rows saved outside a transaction stay saved. (Inside one
+        # that rolls back, the extra generation only costs a re-render.)
+        if deferred.depth == 0 and deferred.pages:
+            pages_changed()
+        if deferred.depth == 0 and deferred.go_live_times:
+            # Read once the rows are committed; never, if they are rolled back.
+            transaction.on_commit(_remember_go_live_times)
 
 
 def _remember_go_live_times():
     """Keep the upcoming publication times, so cached lists expire when one goes live."""
-    if _deferred_changes.active:
+    if _deferred_changes.depth:
         _deferred_changes.go_live_times = True
         return
     from articles.models import Article

@@ -400,13 +400,14 @@ class TestChangesDeferred:
 
         assert 290 < page_cache._page_timeout() <= 300
 
-    def test_rows_rolled_back_change_nothing(self, settings, django_capture_on_commit_callbacks):
+    def test_rows_rolled_back_do_not_shorten_page_lives(
+        self, settings, django_capture_on_commit_callbacks
+    ):
         from datetime import timedelta
 
         from django.db import transaction
         from django.utils import timezone
 
-        before = page_cache.current_generation()
         with (
             django_capture_on_commit_callbacks(execute=True),
             pytest.raises(ValueError),
@@ -416,10 +417,33 @@ class TestChangesDeferred:
             ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
             raise ValueError("the import failed")
 
-        assert page_cache.current_generation() == before
         assert page_cache._page_timeout() == settings.PAGE_CACHE_SECONDS
-        # And the signals act at once again afterwards.
+
+    def test_rows_saved_before_an_error_outside_a_transaction_still_reach_readers(self):
+        before = page_cache.current_generation()
+        with pytest.raises(ValueError), page_cache.changes_deferred():
+            ArticleFactory()
+            raise ValueError("the bulk change failed half-way")
+
+        assert page_cache.current_generation() != before
+
+    def test_nested_blocks_take_the_generation_when_the_outermost_ends(self):
+        before = page_cache.current_generation()
+        with page_cache.changes_deferred():
+            ArticleFactory()
+            with page_cache.changes_deferred():
+                pass
+            assert page_cache.current_generation() == before
+
+        assert page_cache.current_generation() != before
+
+    def test_signals_act_at_once_again_afterwards(self):
+        with page_cache.changes_deferred():
+            pass
+        before = page_cache.current_generation()
+
         ArticleFactory()
+
         assert page_cache.current_generation() != before
 
 
