@@ -20,21 +20,26 @@ from .signals import comment_status_changed
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
-        """What readers may see. The one definition of a visible comment."""
+        """What every reader may see; for_reader() adds a reader's own pending comments."""
         return self.filter(status=Comment.Status.APPROVED)
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def for_reader(self, own_pending_ids=()):
+    def for_reader(self, own_pending_ids=(), **within):
         """What one reader sees: approved comments, plus their own still awaiting moderation.
 
         `own_pending_ids` must come from that reader's signed cookie, never from the URL.
+        `within` (article=...) narrows both halves of the OR alike, so that each can be
+        read from the (article, status) index: narrowed after the OR, SQLite reads every
+        comment of the article, the pending ones too, which a comment flood makes many.
+        One filter() with Q objects, not two querysets joined by |, which Django takes
+        several times longer to build.
         """
-        visible = self.approved()
+        visible = Q(status=Comment.Status.APPROVED, **within)
         if own_pending_ids:
-            visible = visible | self.pending().filter(pk__in=list(own_pending_ids))
-        return visible
+            visible |= Q(status=Comment.Status.PENDING, pk__in=list(own_pending_ids), **within)
+        return self.filter(visible)
 
     def spam(self):
         return self.filter(status=Comment.Status.SPAM)

@@ -71,16 +71,10 @@ class CommentThreads:
 
         With fields=PLACE_FIELDS they only say where each comment is, not what it says.
         """
-        # The article first, so that each half of for_reader()'s OR names it and can use
-        # the (article, status) index: filtered after the OR, SQLite reads every comment of
-        # the article, the pending ones too, which a comment flood makes many.
         # Unordered: the rows are sorted here, and SQLite would sort them in a temporary
         # B-tree first.
         rows = (
-            Comment.objects.filter(article=article)
-            .for_reader(own_pending_ids)
-            .order_by()
-            .values(*fields)
+            Comment.objects.for_reader(own_pending_ids, article=article).order_by().values(*fields)
         )
         return cls(rows, **options)
 
