@@ -22,7 +22,7 @@ def test_healthz_answers_probes_by_ip_address(client):
 def test_healthz_is_unavailable_when_the_cache_does_not_answer(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             # Port 1 on loopback: nothing listens there.
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
