@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from articles.bylines import join_names
 from articles.models import Category
+from newsroom.page_cache import get_current, set_current
 
 register = template.Library()
 
@@ -59,11 +60,20 @@ def site_name():
     return settings.SITE_NAME
 
 
+CATEGORY_NAV_KEY = "articles:category_nav"
+
+
 @register.inclusion_tag("articles/_category_nav.html", takes_context=True)
 def category_nav(context):
-    # One query per page, whatever the number of categories.
+    # On every page not served from the page cache (readers with cookies, forms sent
+    # back): kept with the content generation like the comment lists, so a renamed or new
+    # section shows at once, and otherwise costs no query.
+    categories, generation = get_current(CATEGORY_NAV_KEY)
+    if categories is None:
+        categories = list(Category.objects.only("name", "slug"))
+        set_current(CATEGORY_NAV_KEY, categories, generation, settings.PAGE_CACHE_SECONDS)
     return {
-        "categories": list(Category.objects.only("name", "slug")),
+        "categories": categories,
         "current_path": getattr(context.get("request"), "path", ""),
     }
 

@@ -57,3 +57,26 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
 
     with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_section_navigation_costs_no_query_until_the_sections_change(client):
+    from django.test import Client
+
+    article = ArticleFactory(category=CategoryFactory(name="Courts"))
+    personal = Client()
+    personal.cookies["comment_author"] = "saved details"  # never served from the page cache
+
+    def section_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = personal.get(article.get_absolute_url())
+        nav_queries = [q for q in queries if 'FROM "articles_category"' in q["sql"]]
+        return len(nav_queries), response.text
+
+    assert section_queries()[0] == 1
+    assert section_queries()[0] == 0
+
+    CategoryFactory(name="Transport")
+    queries, text = section_queries()
+    assert queries == 1
+    assert ">Transport</a>" in text
+    assert ">Courts</a>" in text
