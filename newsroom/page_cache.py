@@ -34,6 +34,7 @@ import re
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -155,18 +156,59 @@ def _new_generation():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+class _LocalCopies:
+    """The values this process last read or stored, most recently used last.
+
+    Every use is checked against the shared generation (and the value's own expiry), so
+    a copy is only ever as fresh as the shared cache: a hit reads the few bytes of the
+    generation instead of a whole page (with CACHE_DIR, also unpickled and decompressed).
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()  # threaded workers and runserver share it
+
+    def get(self, key):
+        with self._lock:
+            stored = self._entries.get(key)
+            if stored is not None:
+                self._entries.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        with self._lock:
+            self._entries[key] = stored
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+# Pages, shared comment lists and forms of about 100 KB at most: a few MB per process.
+_local_copies = _LocalCopies(size=64)
+
+
 def get_current(key):
     """(value, generation): what `set_current` stored under `key` if it was stored under
     the content generation still current (else None), and that generation.
 
-    One cache round trip for both: the generation is read with the value, not before it.
+    One cache round trip: for the generation alone when this process holds a copy of the
+    value, for both together when it does not.
     """
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or current_generation()
-    stored = found.get(key)
+    local = _local_copies.get(key)
+    if local is not None:
+        generation = cache.get(GENERATION_KEY) or current_generation()
+        if local[0] == generation and time.time() < local[1]:
+            return local[2], generation
+        stored = cache.get(shared_key(key))
+    else:
+        found = cache.get_many([GENERATION_KEY, shared_key(key)])
+        generation = found.get(GENERATION_KEY) or current_generation()
+        stored = found.get(shared_key(key))
     if stored is None or stored[0] != generation:
         return None, generation
-    return stored[1], generation
+    _local_copies.put(key, stored)
+    return stored[2], generation
 
 
 def set_current(key, value, generation, timeout):
@@ -175,7 +217,17 @@ def set_current(key, value, generation, timeout):
     `generation` must be the one read before the value was made: if the content changed
     meanwhile, the value is never served.
     """
-    cache.set(key, (generation, value), timeout)
+    stored = (generation, time.time() + timeout, value)
+    cache.set(shared_key(key), stored, timeout)
+    _local_copies.put(key, stored)
+
+
+def shared_key(key):
+    """Where `key`'s value is in the shared cache. Stored as (generation, expiry, value)
+    since the per-process copies came; the suffix keeps servers of an earlier release,
+    which stored (generation, value), from reading it (or it from reading theirs) while a
+    release rolls out across app servers."""
+    return f"{key}:v2"
 
 
 def pages_changed():

@@ -200,7 +200,8 @@ def test_losing_the_generation_never_brings_back_older_pages(client):
 class TestCsrfHolePunching:
     def stored_body(self):
         request = RequestFactory().get("/test/form/")
-        generation, entry = page_cache.cache.get(page_cache._page_key(request))
+        stored = page_cache.cache.get(page_cache.shared_key(page_cache._page_key(request)))
+        generation, _expires_at, entry = stored
         assert generation == page_cache.current_generation()
         return entry["parts"]
 
@@ -464,3 +465,58 @@ def test_scheduled_post_from_a_wordpress_import_shortens_page_lives(
         call_command("import_wxr", str(export), stdout=io.StringIO())
 
     assert 290 < page_cache._page_timeout() <= 300
+
+
+class TestLocalCopies:
+    """Each process keeps the values it last used, checked against the shared generation."""
+
+    def test_a_copy_is_served_while_its_generation_is_current(self):
+        page_cache.set_current("test:value", "shared", page_cache.current_generation(), 60)
+        page_cache.cache.delete(
+            page_cache.shared_key("test:value")
+        )  # only this process's copy is left
+
+        assert page_cache.get_current("test:value")[0] == "shared"
+
+    def test_a_copy_is_never_served_after_a_change(self):
+        page_cache.set_current("test:value", "before", page_cache.current_generation(), 60)
+
+        page_cache.pages_changed()
+
+        assert page_cache.get_current("test:value")[0] is None
+
+    def test_a_copy_expires_with_the_value_it_copies(self, monkeypatch):
+        import time
+
+        page_cache.set_current("test:value", "soon gone", page_cache.current_generation(), 5)
+        later = time.time() + 6
+        monkeypatch.setattr(page_cache.time, "time", lambda: later)
+        page_cache.cache.delete(page_cache.shared_key("test:value"))
+
+        assert page_cache.get_current("test:value")[0] is None
+
+    def test_another_process_s_value_is_read_from_the_shared_cache(self):
+        generation = page_cache.current_generation()
+        stored = (generation, 2e9, "from elsewhere")
+        page_cache.cache.set(page_cache.shared_key("test:value"), stored, 60)
+
+        assert page_cache.get_current("test:value")[0] == "from elsewhere"
+
+    def test_values_of_an_earlier_release_are_not_read(self):
+        # (generation, value), as servers of the previous release store it, under its key.
+        generation = page_cache.current_generation()
+        page_cache.cache.set("test:value", (generation, "old shape"), 60)
+
+        assert page_cache.get_current("test:value")[0] is None
+
+    def test_the_copies_are_bounded(self):
+        copies = page_cache._LocalCopies(size=2)
+        for key in ("a", "b", "c"):
+            copies.put(key, (key,))
+        copies.get("b")
+        copies.put("d", ("d",))
+
+        assert copies.get("a") is None
+        assert copies.get("c") is None
+        assert copies.get("b") == ("b",)
+        assert copies.get("d") == ("d",)
