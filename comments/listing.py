@@ -13,6 +13,10 @@ The form: the empty Leave a Reply form is the same for every anonymous reader wi
 saved details but for its CSRF token and signed timestamp; it is kept split at those two
 values (as the page cache keeps pages) and each reader gets their own filled in. Rendering
 it took about a third of an article page that the page cache does not serve.
+
+The places: where the approved comments sit in the threads, kept the same way, so that the
+redirect after posting (to the page the new comment is on) reads no comments but the
+poster's own earlier pending ones.
 """
 
 import hashlib
@@ -26,7 +30,8 @@ from django.utils.safestring import mark_safe
 from newsroom.page_cache import fill_holes, get_current, set_current, split_at_holes
 
 from .forms import CommentForm
-from .threads import CommentThreads
+from .models import Comment
+from .threads import PLACE_FIELDS, CommentThreads
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,31 @@ def shared_comment_list(article, page_number, *, article_url, comments_open):
         )
         set_current(key, found, generation, settings.PAGE_CACHE_SECONDS)
     return found
+
+
+def comment_places(article, own_pending_ids=(), *, in_hand=()):
+    """Where each comment this reader sees on the article is (PLACE_FIELDS rows), for
+    CommentThreads: to find the page a comment just posted, or linked to, is on.
+
+    The approved comments' places are shared with the content generation; the reader's own
+    pending comments are read from the database, except those in hand (`in_hand`, such as
+    the comment just saved), which are taken as they are.
+    """
+    key = f"comments:places:{article.pk}"
+    approved, generation = get_current(key)
+    if approved is None:
+        approved = list(
+            Comment.objects.filter(article=article).approved().order_by().values(*PLACE_FIELDS)
+        )
+        set_current(key, approved, generation, settings.PAGE_CACHE_SECONDS)
+    own = {c.pk: c for c in in_hand if c.pk in own_pending_ids and c.awaiting_moderation}
+    rows = [*approved, *({name: getattr(c, name) for name in PLACE_FIELDS} for c in own.values())]
+    others = [pk for pk in own_pending_ids if pk not in own]
+    if others:
+        rows += (
+            Comment.objects.filter(article=article, pk__in=others).pending().values(*PLACE_FIELDS)
+        )
+    return rows
 
 
 def shared_empty_form(request, article):

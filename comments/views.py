@@ -11,6 +11,7 @@ from articles.models import Article
 from . import cookies, throttle
 from .forms import CommentForm
 from .listing import (
+    comment_places,
     comments_page_query,
     render_comment_list,
     shared_comment_list,
@@ -18,7 +19,7 @@ from .listing import (
 )
 from .models import Comment
 from .moderation import moderate
-from .threads import PLACE_FIELDS, CommentThreads
+from .threads import CommentThreads
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
 
@@ -143,7 +144,7 @@ def post_comment(request, article_id):
 def _comment_location(comment, own_pending_ids=()):
     """The article page (and comments page) showing this comment, at its anchor."""
     article = comment.article
-    threads = CommentThreads.for_article(article, own_pending_ids, fields=PLACE_FIELDS)
+    threads = CommentThreads(comment_places(article, own_pending_ids, in_hand=[comment]))
     page_number = threads.page_number_of(comment.pk) or 1
     return f"{article.get_absolute_url()}{comments_page_query(page_number)}#comment-{comment.pk}"
 

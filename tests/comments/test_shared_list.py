@@ -12,7 +12,7 @@ from django.urls import reverse
 from comments.cookies import AUTHOR_COOKIE, AUTHOR_SALT, PENDING_COOKIE, PENDING_SALT
 from comments.models import Comment
 from comments.views import comment_section
-from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, PendingCommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,48 @@ def test_reader_with_saved_details_gets_their_own_filled_in_form(client, rf):
 
     assert context["shared_comment_form"] is None
     assert context["comment_form"]["name"].value() == "Maria Okafor"
+
+
+class TestCommentPlaces:
+    """Where a posted comment is: approved places shared, the reader's own read or in hand."""
+
+    def test_a_held_comment_in_hand_is_placed_without_reading_comments(
+        self, django_assert_num_queries
+    ):
+        from comments.listing import comment_places
+
+        article = ArticleFactory()
+        CommentFactory.create_batch(3, article=article)
+        comment_places(article)  # shared now
+        held = PendingCommentFactory(article=article)
+
+        with django_assert_num_queries(0):
+            rows = comment_places(article, [held.pk], in_hand=[held])
+
+        assert sorted(row["id"] for row in rows)[-1] == held.pk
+        assert len(rows) == 4
+
+    def test_earlier_pending_comments_of_the_reader_are_read(self, django_assert_num_queries):
+        from comments.listing import comment_places
+
+        article = ArticleFactory()
+        earlier, someone_elses = PendingCommentFactory.create_batch(2, article=article)
+        comment_places(article)
+        held = PendingCommentFactory(article=article)
+
+        with django_assert_num_queries(1):
+            rows = comment_places(article, [earlier.pk, held.pk], in_hand=[held])
+
+        assert {row["id"] for row in rows} == {earlier.pk, held.pk}
+        assert someone_elses.pk not in {row["id"] for row in rows}
+
+    def test_an_approval_changes_the_shared_places(self):
+        from comments.listing import comment_places
+
+        article = ArticleFactory()
+        comment_places(article)
+        pending = PendingCommentFactory(article=article)
+
+        pending.approve()
+
+        assert [row["id"] for row in comment_places(article)] == [pending.pk]
