@@ -66,17 +66,15 @@ class CommentThreads:
             self._index_thread(root, index)
 
     @classmethod
-    def for_article(cls, article, own_pending_ids=(), *, fields=DISPLAY_FIELDS, **options):
+    def for_article(cls, article, own_pending_ids=(), **options):
         """The threads one reader sees on an article: a single query.
 
-        With fields=PLACE_FIELDS they only say where each comment is, not what it says.
+        (Where comments are, without what they say, is comments.listing.comment_places.)
         """
         # Unordered: the rows are sorted here, and SQLite would sort them in a temporary
         # B-tree first.
-        rows = (
-            Comment.objects.for_reader(own_pending_ids, article=article).order_by().values(*fields)
-        )
-        return cls(rows, **options)
+        visible = Comment.objects.for_reader(own_pending_ids, article=article)
+        return cls(visible.order_by().values(*DISPLAY_FIELDS), **options)
 
     def _build(self, roots, children):
         threads = []
