@@ -153,7 +153,44 @@ def current_generation():
 
 
 def _new_generation():
+    _reading.generation = None
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+class _Reading(threading.local):
+    """The generation a GET or HEAD request has read, while it is served.
+
+    A page made of shared parts (comment list, form, section navigation) then reads the
+    generation once rather than once per part: each read is a cache round trip (with
+    REDIS_URL, a network one). A request reading content changes none, and one taking a
+    new generation itself forgets what it read (`_new_generation`).
+    """
+
+    active = False
+    generation = None
+
+
+_reading = _Reading()
+
+
+@contextlib.contextmanager
+def generation_read_once():
+    """Inside, `get_current` reads the shared generation at most once (see _Reading)."""
+    _reading.active, _reading.generation = True, None
+    try:
+        yield
+    finally:
+        _reading.active, _reading.generation = False, None
+
+
+def _read_generation():
+    """The generation already read by this request, or None."""
+    return _reading.generation if _reading.active else None
+
+
+def _remember_generation(generation):
+    if _reading.active:
+        _reading.generation = generation
 
 
 class _LocalCopies:
@@ -192,18 +229,25 @@ def get_current(key):
     """(value, generation): what `set_current` stored under `key` if it was stored under
     the content generation still current (else None), and that generation.
 
-    One cache round trip: for the generation alone when this process holds a copy of the
-    value, for both together when it does not.
+    One cache round trip at most: for the generation alone when this process holds a copy
+    of the value, for both together when it does not; within `generation_read_once`, none
+    for the generation after the first.
     """
     local = _local_copies.get(key)
+    generation = _read_generation()
     if local is not None:
-        generation = cache.get(GENERATION_KEY) or current_generation()
+        if generation is None:
+            generation = cache.get(GENERATION_KEY) or current_generation()
+            _remember_generation(generation)
         if local[0] == generation and time.time() < local[1]:
             return local[2], generation
+        stored = cache.get(shared_key(key))
+    elif generation is not None:
         stored = cache.get(shared_key(key))
     else:
         found = cache.get_many([GENERATION_KEY, shared_key(key)])
         generation = found.get(GENERATION_KEY) or current_generation()
+        _remember_generation(generation)
         stored = found.get(shared_key(key))
     if stored is None or stored[0] != generation:
         return None, generation
@@ -444,6 +488,12 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self._respond(request)
+        with generation_read_once():
+            return self._respond(request)
+
+    def _respond(self, request):
         key = _lookup_key(request)
         if key is not None:
             response, generation = _look_up(request, key)

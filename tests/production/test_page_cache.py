@@ -520,3 +520,62 @@ class TestLocalCopies:
         assert copies.get("c") is None
         assert copies.get("b") == ("b",)
         assert copies.get("d") == ("d",)
+
+
+class _CountingGenerationReads:
+    """The cache, counting the round trips that read the generation."""
+
+    def __init__(self, cache):
+        self._cache = cache
+        self.generation_reads = 0
+
+    def get(self, key, *args, **kwargs):
+        self.generation_reads += key == page_cache.GENERATION_KEY
+        return self._cache.get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.generation_reads += page_cache.GENERATION_KEY in keys
+        return self._cache.get_many(keys, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
+
+class TestGenerationReadOnce:
+    """A page of shared parts reads the shared generation once, not once per part."""
+
+    def test_a_reader_with_cookies_reads_it_once_per_view(self, monkeypatch):
+        article = ArticleFactory()
+        CommentFactory(article=article, status=Comment.Status.APPROVED)
+        reader = Client()
+        reader.cookies["theme"] = "dark"  # any cookie: the page is rendered for them
+        reader.get(article.get_absolute_url())  # the shared parts are stored
+        counting = _CountingGenerationReads(page_cache.cache)
+        monkeypatch.setattr(page_cache, "cache", counting)
+
+        response = reader.get(article.get_absolute_url())
+
+        assert cache_status(response) == "bypass"
+        assert counting.generation_reads == 1
+
+    def test_the_next_view_sees_a_change_made_elsewhere(self):
+        comment = CommentFactory(status=Comment.Status.APPROVED, body="Said first.")
+        article = comment.article
+        reader = Client()
+        reader.cookies["theme"] = "dark"
+        assert "Said first." in reader.get(article.get_absolute_url()).text
+        # As another app server changes it: the row and the shared generation, and no
+        # signal in this process.
+        Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.SPAM)
+        page_cache.cache.set(page_cache.GENERATION_KEY, "from another server", None)
+
+        assert "Said first." not in reader.get(article.get_absolute_url()).text
+
+    def test_a_change_made_while_reading_is_seen_at_once(self):
+        with page_cache.generation_read_once():
+            page_cache.set_current("test:value", "before", page_cache.current_generation(), 60)
+            assert page_cache.get_current("test:value")[0] == "before"
+
+            page_cache.pages_changed()
+
+            assert page_cache.get_current("test:value")[0] is None
