@@ -3,6 +3,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -25,8 +26,9 @@ def json_ld(value):
 
 
 @register.simple_tag(takes_context=True)
-def news_article_data(context, article):
-    """The schema.org NewsArticle for an article page: names only, never an email."""
+def news_article_data(context, article, url):
+    """The schema.org NewsArticle for an article page (at absolute `url`): names only,
+    never an email."""
     request = context["request"]
     return {
         "@context": "https://schema.org",
@@ -44,8 +46,8 @@ def news_article_data(context, article):
             for author in article.byline_authors
         ],
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
-        "url": request.build_absolute_uri(article.get_absolute_url()),
-        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "url": url,
+        "mainEntityOfPage": url,
     }
 
 
@@ -60,7 +62,7 @@ def site_name():
     return settings.SITE_NAME
 
 
-CATEGORY_NAV_KEY = "articles:category_nav"
+CATEGORY_NAV_KEY = "articles:section_links"
 
 
 @register.inclusion_tag("articles/_category_nav.html", takes_context=True)
@@ -68,12 +70,17 @@ def category_nav(context):
     # On every page not served from the page cache (readers with cookies, forms sent
     # back): kept with the content generation like the comment lists, so a renamed or new
     # section shows at once, and otherwise costs no query.
-    categories, generation = get_current(CATEGORY_NAV_KEY)
-    if categories is None:
-        categories = list(Category.objects.only("name", "slug"))
-        set_current(CATEGORY_NAV_KEY, categories, generation, settings.PAGE_CACHE_SECONDS)
+    # Kept as names and addresses, so a page resolves no URL for them either.
+    key = f"{CATEGORY_NAV_KEY}:{get_script_prefix()}"
+    sections, generation = get_current(key)
+    if sections is None:
+        sections = [
+            {"name": category.name, "url": category.get_absolute_url()}
+            for category in Category.objects.only("name", "slug")
+        ]
+        set_current(key, sections, generation, settings.PAGE_CACHE_SECONDS)
     return {
-        "categories": categories,
+        "sections": sections,
         "current_path": getattr(context.get("request"), "path", ""),
     }
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,6 +209,23 @@ def test_every_page_has_a_skip_link_and_feed_and_archive_links(client):
     assert '<link rel="alternate" type="application/rss+xml"' in page
     assert 'href="/feed/atom/"' in page
     assert 'href="/archive/"' in page
+
+
+def test_site_links_follow_the_address_the_site_is_served_under(client):
+    CategoryFactory(name="Sport", slug="sport")
+    # Rendered for this reader each time: the test client gives both the same path, so
+    # the page cache would serve the first to the second.
+    client.cookies["theme"] = "dark"
+
+    with override_script_prefix("/news/"):
+        under_a_prefix = client.get("/").content.decode()
+    at_the_root = client.get("/").content.decode()
+
+    assert 'href="/news/feed/"' in under_a_prefix
+    assert 'href="/news/archive/"' in under_a_prefix
+    assert '<a href="/news/category/sport/">Sport</a>' in under_a_prefix
+    assert 'href="/feed/"' in at_the_root
+    assert '<a href="/category/sport/">Sport</a>' in at_the_root
 
 
 def test_category_page_advertises_its_own_feeds(client, newsroom):
