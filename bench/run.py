@@ -536,7 +536,11 @@ def table(report) -> str:
             approve = inprocess[key]
             lines.append(
                 f"{'':34} {backend:10} admin bulk approve of {approve['comments']:,} comments: "
-                f"{approve['seconds']:.3f} s, {approve['queries']} queries"
+                f"{approve['seconds']:.3f} s, {approve['queries']} queries; longest: "
+                + ", ".join(
+                    f"{sql.split()[0]} {seconds:.3f} s"
+                    for sql, seconds in approve["slowest_statements"][:3]
+                )
             )
     wxr = report.get("wxr")
     if wxr:
