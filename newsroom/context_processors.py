@@ -9,10 +9,10 @@ def site(request):
     return {"SITE_NAME": settings.SITE_NAME, "site_links": _site_links(get_script_prefix())}
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def _site_links(script_prefix):
-    # The same for every request under one prefix: resolved once per process instead of
-    # six reverse() calls on every page rendered.
+    # The same for every request under one prefix (the server's SCRIPT_NAME; bounded all
+    # the same): resolved once per process instead of six reverse() calls on every page.
     return {
         "front": reverse("articles:front"),
         "feed": reverse("articles:feed"),
