@@ -100,11 +100,15 @@ class ArticleFilter(admin.SimpleListFilter):
     shown = 15
 
     def lookups(self, request, model_admin):
+        # Counted over the pending comments' article ids, with the title alone joined in:
+        # grouping articles whole (SQLite groups by every column, bodies too) took 80 ms
+        # for a queue of 10,000 on every page of it, against 13 ms.
         busiest = (
-            Article.objects.filter(comments__status=Comment.Status.PENDING)
-            .annotate(pending=Count("comments"))
-            .order_by("-pending", "-published_at")
-            .values_list("pk", "title", "pending")[: self.shown]
+            Comment.objects.filter(status=Comment.Status.PENDING)
+            .values("article")
+            .annotate(pending=Count("pk"))
+            .order_by("-pending", "-article__published_at")
+            .values_list("article", "article__title", "pending")[: self.shown]
         )
         choices = [(str(pk), f"{title} ({intcomma(pending)})") for pk, title, pending in busiest]
         selected = self.value()

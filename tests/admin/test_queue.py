@@ -74,6 +74,27 @@ def test_article_filter_shows_that_articles_comments(moderator_client):
     assert "Harbour bridge reopens (1)" in response.text
 
 
+def test_article_filter_lists_the_articles_with_most_comments_waiting_first(moderator_client):
+    now = timezone.now()
+    quiet = ArticleFactory(title="Quiet story", published_at=now - timedelta(days=2))
+    busy = ArticleFactory(title="Busy story", published_at=now - timedelta(days=3))
+    tied = ArticleFactory(title="Newer tied story", published_at=now - timedelta(days=1))
+    PendingCommentFactory.create_batch(3, article=busy)
+    PendingCommentFactory(article=quiet)
+    PendingCommentFactory(article=tied)
+    CommentFactory.create_batch(5, article=quiet)  # approved: not waiting
+    ArticleFactory(title="Nothing waiting")
+
+    page = moderator_client.get(QUEUE).text
+
+    assert "Nothing waiting" not in page
+    assert (
+        page.index("Busy story (3)")
+        < page.index("Newer tied story (1)")
+        < page.index("Quiet story (1)")
+    )
+
+
 def test_date_filter_narrows_to_recent_comments(moderator_client):
     recent = PendingCommentFactory()
     PendingCommentFactory(submitted_at=timezone.now() - timedelta(days=40))
