@@ -105,12 +105,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_bylines(self):
         """Authors (in byline order) and category in a fixed number of queries."""
-        return self.select_related("category").prefetch_related(
-            models.Prefetch(
-                "bylines",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
-            )
-        )
+        return self.select_related("category").prefetch_related(_bylines_in_order())
 
 
 class Article(models.Model):
@@ -215,6 +210,11 @@ class Article(models.Model):
             return "Scheduled"
         return self.get_status_display()
 
+    def load_bylines(self):
+        """Fetch this article's category and byline authors, as with_bylines() does for a
+        queryset (nothing is fetched twice)."""
+        models.prefetch_related_objects([self], "category", _bylines_in_order())
+
     @property
     def byline_authors(self):
         """Authors in byline order; uses the prefetch from with_bylines() when present."""
@@ -229,6 +229,12 @@ class Article(models.Model):
             now = now or timezone.now()
             return now < self.published_at + timedelta(days=days)
         return True
+
+
+def _bylines_in_order():
+    return models.Prefetch(
+        "bylines", queryset=ArticleAuthor.objects.select_related("author").order_by("position")
+    )
 
 
 class ArticleAuthor(models.Model):

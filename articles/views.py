@@ -13,6 +13,7 @@ from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from comments.views import comment_section
 
 from .models import Article, Author, Category
+from .parts import article_parts
 
 
 class FrontPageView(ListView):
@@ -82,6 +83,7 @@ def _render_article(request, article, *, preview=False, status=200, **comment_op
     # comment_options (a bound form, a refusal) come from the comments app's posting view.
     context = {
         "article": article,
+        "article_parts": article_parts(request, article, preview=preview),
         "preview": preview,
         **comment_section(request, article, preview=preview, **comment_options),
     }
@@ -93,7 +95,8 @@ def article_detail(request, year, month, day, slug):
         datetime.date(year, month, day)
     except ValueError:
         raise Http404("No such date.") from None
-    article = get_object_or_404(Article.objects.published().with_bylines(), slug=slug)
+    # Bylines are fetched only when the article's shared parts are rendered (parts.py).
+    article = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)
     local = timezone.localtime(article.published_at)
     if (local.year, local.month, local.day) != (year, month, day):
         # A mistyped or outdated date still finds the story: send readers (and search

@@ -1,0 +1,48 @@
+"""The article on its page (headline, byline, body, attribution, and the head's metadata),
+rendered once and shared by every reader the page cache does not serve.
+
+Readers with cookies (commenters, logged-in readers) get the page rendered for them, for
+their own comment or saved details; the article itself is the same for all of them.
+Rendering it, with its bylines' query, was half of such a page. Kept with the content
+generation (newsroom.page_cache) like the shared comment list: any change to an article,
+author or category takes a new one, and the next reader sees it at once. A preview is
+rendered for its editor alone.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from newsroom.page_cache import get_current, set_current
+
+
+@dataclass(frozen=True)
+class ArticleParts:
+    head: str  # in <head>: canonical link, Open Graph, JSON-LD (or the preview's noindex)
+    article: str  # the <article> element
+
+
+def article_parts(request, article, *, preview=False):
+    """The article's parts of its page, for this request's scheme and host."""
+    # Absolute (the canonical link, Open Graph, JSON-LD): the host belongs to the key.
+    canonical_url = request.build_absolute_uri(article.get_absolute_url())
+    if preview:
+        return _render(request, article, canonical_url, preview=True)
+    where = hashlib.sha256(canonical_url.encode()).hexdigest()[:16]
+    key = f"articles:parts:{article.pk}:{where}"
+    parts, generation = get_current(key)
+    if parts is None:
+        article.load_bylines()
+        parts = _render(request, article, canonical_url, preview=False)
+        set_current(key, parts, generation, settings.PAGE_CACHE_SECONDS)
+    return parts
+
+
+def _render(request, article, canonical_url, *, preview):
+    context = {"article": article, "canonical_url": canonical_url, "preview": preview}
+    return ArticleParts(
+        head=render_to_string("articles/_detail_head.html", context, request=request),
+        article=render_to_string("articles/_detail_article.html", context, request=request),
+    )
