@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .sanitizer import sanitize_article_html
+from .signals import publication_changed
 
 
 class Author(models.Model):
@@ -95,13 +96,16 @@ class ArticleQuerySet(models.QuerySet):
                 status=Article.Status.PUBLISHED, published_at=now, updated_at=now
             )
             drafts.update(status=Article.Status.PUBLISHED, updated_at=now)
+            publication_changed.send(sender=Article)
         return count
 
     def unpublish(self):
         """Back to draft, keeping the date, so publishing again restores the permalink."""
-        return self.exclude(status=Article.Status.DRAFT).update(
+        count = self.exclude(status=Article.Status.DRAFT).update(
             status=Article.Status.DRAFT, updated_at=timezone.now()
         )
+        publication_changed.send(sender=Article)
+        return count
 
     def with_bylines(self):
         """Authors (in byline order) and category in a fixed number of queries."""

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from newsroom.page_cache import cache_public_page
+from pagecache.middleware import cache_public_page
 
 from . import feeds, views
 from .sitemaps import sitemaps

@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
-from comments.views import comment_section
-
+from .fragments import shared_article_html
 from .models import Article, Author, Category
-from .parts import article_parts
 
 
 class FrontPageView(ListView):
@@ -79,13 +77,14 @@ def archive_index(request):
     return render(request, "articles/archive.html", {"months": months})
 
 
-def _render_article(request, article, *, preview=False, status=200, **comment_options):
-    # comment_options (a bound form, a refusal) come from the comments app's posting view.
+def render_article(request, article, *, preview=False, status=200, **extra_context):
+    """The article's page. `extra_context` is for what other parts of the page read, such
+    as the comments area's form sent back with its errors (see comment_section)."""
     context = {
         "article": article,
-        "article_parts": article_parts(request, article, preview=preview),
+        "article_html": shared_article_html(request, article, preview=preview),
         "preview": preview,
-        **comment_section(request, article, preview=preview, **comment_options),
+        **extra_context,
     }
     return render(request, "articles/detail.html", context, status=status)
 
@@ -102,14 +101,14 @@ def article_detail(request, year, month, day, slug):
         # A mistyped or outdated date still finds the story: send readers (and search
         # engines) to the one canonical address.
         return redirect(article, permanent=True)
-    return _render_article(request, article)
+    return render_article(request, article)
 
 
 @never_cache
 @staff_member_required
 def article_preview(request, pk):
     article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
-    return _render_article(request, article, preview=True)
+    return render_article(request, article, preview=True)
 
 
 def robots_txt(request):

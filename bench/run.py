@@ -46,7 +46,7 @@ PRODUCTION_SETTINGS = {
 }
 # Sent with every request, as that proxy does.
 REQUEST_HEADERS = {"X-Forwarded-Proto": "https"}
-# Any cookie but csrftoken makes the page cache step aside (newsroom/page_cache.py): the
+# Any cookie but csrftoken makes the page cache step aside (pagecache/middleware.py): the
 # page is rendered for this visitor alone, as for a reader with a session.
 CACHE_BYPASS_HEADERS = {"Cookie": "bench=uncached"}
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class CommentsConfig(AppConfig):
@@ -7,10 +7,14 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from pagecache.generation import new_release
+        from pagecache.holes import refresh_hidden_field
+
         from . import (
             checks,  # noqa: F401  (registers the system checks)
             signals,
         )
+        from .forms import reissue_timestamp
         from .models import Comment
 
         post_save.connect(
@@ -24,9 +28,14 @@ class CommentsConfig(AppConfig):
             dispatch_uid="comments.notify_authors_of_approval",
         )
 
-        from newsroom.page_cache import refresh_hidden_field
-
-        from .forms import reissue_timestamp
-
+        # What readers see changed: the page cache serves nothing stored before.
+        post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid="comments.saved")
+        post_delete.connect(
+            signals.comment_deleted, sender=Comment, dispatch_uid="comments.deleted"
+        )
+        signals.comment_status_changed.connect(
+            signals.comment_statuses_changed, dispatch_uid="comments.statuses_changed"
+        )
+        post_migrate.connect(new_release, sender=self, dispatch_uid="comments.new_release")
         # Pages served from the page cache must still say when the form was shown.
-        refresh_hidden_field("timestamp")(reissue_timestamp)
+        refresh_hidden_field("timestamp", reissue_timestamp)

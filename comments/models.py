@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsroom.db import insert_from_select
-from newsroom.page_cache import pages_changed
+from pagecache.generation import content_changed
 
 from .rendering import render_comment_body
 from .signals import comment_status_changed
@@ -131,8 +131,8 @@ class CommentQuerySet(models.QuerySet):
         return [
             {
                 "article": comment.article.title,
-                "article_url": absolute_url(comment.article.get_absolute_url()),
-                "comment_url": absolute_url(comment.get_absolute_url()),
+                "article_url": public_url(comment.article.get_absolute_url()),
+                "comment_url": public_url(comment.get_absolute_url()),
                 "date": comment.submitted_at.isoformat(),
                 "name": comment.author_name,
                 "email": comment.author_email,
@@ -181,7 +181,7 @@ class CommentQuerySet(models.QuerySet):
             batch = CommentStatusChange.objects.batch(batch_id)
             Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
             # update() sends no signal: the erased names must leave cached pages at once.
-            pages_changed()
+            content_changed()
             if by is not None and erased:
                 batch.log_to_admin_history(by, note)
         return erased
@@ -190,7 +190,9 @@ class CommentQuerySet(models.QuerySet):
 ERASED_TEXT = "[This comment was removed at its author's request.]"
 
 
-def absolute_url(path):
+def public_url(path):
+    """`path` as an address on SITE_URL, for what has no request to take the host from
+    (emails, data exports)."""
     return f"{settings.SITE_URL}{path}"
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import ArticleAuthor
 
-from .models import Comment, CommentStatusChange, absolute_url
+from .models import Comment, CommentStatusChange, public_url
 
 MODERATORS_GROUP = "Moderators"
 
@@ -29,10 +29,10 @@ def moderator_addresses():
 def moderation_links(comment):
     """Absolute admin URLs a moderator can act from; each asks to confirm before acting."""
     links = {
-        action: absolute_url(reverse("admin:comments_comment_moderate", args=[comment.pk, action]))
+        action: public_url(reverse("admin:comments_comment_moderate", args=[comment.pk, action]))
         for action in ("approve", "spam", "remove")
     }
-    links["review"] = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
+    links["review"] = public_url(reverse("admin:comments_comment_change", args=[comment.pk]))
     return links
 
 
@@ -49,7 +49,7 @@ def held_comment_message(comment):
     context = {
         "comment": comment,
         "article": comment.article,
-        "article_url": absolute_url(comment.article.get_absolute_url()),
+        "article_url": public_url(comment.article.get_absolute_url()),
         "links": moderation_links(comment),
         "SITE_NAME": settings.SITE_NAME,
     }
@@ -77,7 +77,7 @@ def approved_comment_messages(batch):
         context = {
             "comment": comment,
             "article": comment.article,
-            "comment_url": absolute_url(comment.get_absolute_url()),
+            "comment_url": public_url(comment.get_absolute_url()),
             "SITE_NAME": settings.SITE_NAME,
         }
         for byline in comment.article.opted_in:

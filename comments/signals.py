@@ -3,6 +3,8 @@
 import django.dispatch
 from django.db import transaction
 
+from pagecache.generation import content_changed
+
 # Sent inside the transaction of every status change (one per change_status() call),
 # with to_status, changed_by and batch: the id the audit rows of that call share, so a
 # receiver finds the comments from them (CommentStatusChange.objects.batch(batch)).
@@ -34,3 +36,20 @@ def notify_authors_of_approval(sender, to_status, batch, **kwargs):
     from .tasks import notify_authors_of_approved_comments as task
 
     transaction.on_commit(lambda: task(str(batch)), robust=True)
+
+
+def comment_saved(sender, instance, created=False, **kwargs):
+    # A new comment that readers cannot see yet changes no public page; without this,
+    # every comment posted would empty the page cache for everyone.
+    if created and not instance.is_approved:
+        return
+    content_changed()
+
+
+def comment_deleted(sender, **kwargs):
+    content_changed()
+
+
+def comment_statuses_changed(sender, **kwargs):
+    # change_status() moves comments with one UPDATE, which sends no model signal.
+    content_changed()

@@ -7,12 +7,7 @@ class NewsroomAdminConfig(AdminConfig):
 
 
 class NewsroomConfig(AppConfig):
-    """The project itself: the page cache's invalidation signals live here."""
+    """The project itself: its management commands and checks."""
 
     name = "newsroom"
     verbose_name = "Newsroom"
-
-    def ready(self):
-        from . import page_cache
-
-        page_cache.connect_invalidation_signals()

@@ -1,8 +1,8 @@
 """Django's Redis cache backend, with one redis-py client per connection pool.
 
 Django's RedisCacheClient builds a new redis.Redis for every cache call, and building
-one copies redis-py's table of response callbacks into a case-insensitive dict: py-spy
-put that at 8 % of a page served from the page cache. A redis.Redis holds no connection
+one copies redis-py's table of response callbacks into a case-insensitive dict, a cost
+paid on every page served from the page cache. A redis.Redis holds no connection
 of its own (each command takes one from the pool), so one per pool serves every call
 and every thread.
 """

@@ -33,13 +33,10 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", default=False)
-# pytest (>= 8.2) sets PYTEST_VERSION for the whole session; the suite may then use a
-# throwaway key, as a developer's DEBUG server may.
-TESTING = "PYTEST_VERSION" in os.environ
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -66,6 +63,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "csp",
     "newsroom.apps.NewsroomConfig",
+    "pagecache",
     "articles",
     "comments",
     "wordpress",
@@ -85,10 +83,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Serves stored pages before the rest: a hit needs neither the user nor the URL resolver.
-    "newsroom.page_cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "newsroom.page_cache.AdminEditsMiddleware",
     # Last, so it sees the 404s of every view: old WordPress links redirect to articles.
     "wordpress.middleware.WordPressRedirectMiddleware",
 ]
@@ -175,10 +172,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names that whitenoise serves with far-future cache headers.
-    # The suite and a DEBUG server run without collectstatic, so they keep plain names.
+    # A DEBUG server runs without collectstatic, so it keeps plain names.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -237,11 +234,10 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Emails are sent by a huey consumer (`manage.py run_huey`), never inside a request.
 # One machine: a SQLite file beside the database; production: Redis when REDIS_URL is set.
-# The test suite runs tasks immediately, in memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "newsroom",
-    "immediate": env_bool("HUEY_IMMEDIATE", default=TESTING),
+    "immediate": env_bool("HUEY_IMMEDIATE", default=False),
     "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 if REDIS_URL:
@@ -252,8 +248,8 @@ else:
         "filename": os.environ.get("HUEY_SQLITE_FILE", str(BASE_DIR / "huey.sqlite3")),
     }
 
-# Anonymous page cache (newsroom/page_cache.py): the longest a cached page lives. Changes
-# to what a page shows replace it at once; this only bounds memory and time-based changes
+# Anonymous page cache (pagecache/): the longest a cached page lives. Changes
+# to what a page shows replace it at once; this bounds memory and changes no one announces,
 # such as comments closing after COMMENTS_CLOSE_AFTER_DAYS.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Cookies that do not change what a page shows. A request carrying any other cookie

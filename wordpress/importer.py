@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from articles.models import Article, ArticleAuthor, Author, Category, Tag
 from comments.models import Comment
 from comments.rendering import render_comment_body
-from newsroom.page_cache import changes_deferred, pages_changed
+from pagecache.generation import changes_deferred, content_changed
 
 from .content import convert_post_content, plain_text
 from .wxr import WxrAuthor, WxrItem, WxrTerm, read_wxr
@@ -221,7 +221,7 @@ class WxrImporter:
                 transaction.set_rollback(True)
             else:
                 # Comments are inserted without signals: readers must see them at once.
-                pages_changed()
+                content_changed()
         return self.summary
 
     def _load_existing(self):

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from articles.bylines import join_names
 from articles.models import Category
-from newsroom.page_cache import get_current, set_current
+from pagecache.fragments import shared
 
 register = template.Library()
 
@@ -68,17 +68,16 @@ CATEGORY_NAV_KEY = "articles:section_links"
 @register.inclusion_tag("articles/_category_nav.html", takes_context=True)
 def category_nav(context):
     # On every page not served from the page cache (readers with cookies, forms sent
-    # back): kept with the content generation like the comment lists, so a renamed or new
-    # section shows at once, and otherwise costs no query.
+    # back): shared like the comment lists, so a renamed or new section shows at once,
+    # and otherwise costs no query.
     # Kept as names and addresses, so a page resolves no URL for them either.
-    key = f"{CATEGORY_NAV_KEY}:{get_script_prefix()}"
-    sections, generation = get_current(key)
-    if sections is None:
-        sections = [
+    sections = shared(
+        f"{CATEGORY_NAV_KEY}:{get_script_prefix()}",
+        lambda: [
             {"name": category.name, "url": category.get_absolute_url()}
             for category in Category.objects.only("name", "slug")
-        ]
-        set_current(key, sections, generation, settings.PAGE_CACHE_SECONDS)
+        ],
+    )
     return {
         "sections": sections,
         "current_path": getattr(context.get("request"), "path", ""),

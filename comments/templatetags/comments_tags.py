@@ -1,4 +1,5 @@
-"""Display helpers for comments: locally made avatars, safe author links, dates."""
+"""The comments area of an article page, and display helpers for comments: locally made
+avatars, safe author links, dates."""
 
 import zlib
 from datetime import datetime
@@ -7,9 +8,102 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils.translation import get_language
 
+from comments import cookies
+from comments.forms import CommentForm
+from comments.fragments import (
+    comments_page_query,
+    render_comment_list,
+    shared_comment_list,
+    shared_empty_form,
+)
+from comments.threads import CommentThreads
+
 register = template.Library()
+
+
+def _positive_int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, article):
+    """The comments area of `article`'s page: "N thoughts on …", the comments this reader
+    may see, and the Leave a Reply form.
+
+    Reads from the page's context `request`, `preview`, and what the posting view sends
+    back: `comment_form` (a bound form to show again with its errors and everything typed
+    kept) or `comment_refusal` (why a comment was not posted, when there is no form).
+    Readers with nothing of their own on the page share the list and the empty form.
+    """
+    request = context["request"]
+    form = context.get("comment_form")
+    preview = context.get("preview", False)
+    # Links on the page lead back to the article, also when it is shown again after a
+    # refused POST (whose URL is the posting view's).
+    reading = request.method in ("GET", "HEAD")
+    article_url = request.path if reading else article.get_absolute_url()
+    own_pending_ids = cookies.pending_comment_ids(request)
+    page_number = _positive_int(request.GET.get("cpage"))
+    comments_open = article.comments_are_open()
+    if form is not None and form.is_bound:
+        reply_to_id = _positive_int(form.data.get(form.add_prefix("parent")))
+    else:
+        reply_to_id = _positive_int(request.GET.get("replytocom"))
+
+    replying_to = None
+    if reading and not (own_pending_ids or reply_to_id or preview):
+        comment_list = shared_comment_list(
+            article, page_number, article_url=article_url, comments_open=comments_open
+        )
+    else:
+        threads = CommentThreads.for_article(article, own_pending_ids)
+        comment_list = render_comment_list(
+            threads,
+            page_number,
+            article_url=article_url,
+            comments_open=comments_open,
+            preview=preview,
+        )
+        replying_to = (form.parent_comment if form is not None else None) or threads.replyable(
+            reply_to_id
+        )
+
+    shared_form = None
+    if form is None and comments_open:
+        initial = {} if request.user.is_authenticated else cookies.remembered_author(request)
+        if initial:
+            initial["remember"] = True
+        if replying_to is not None:
+            initial["parent"] = replying_to.pk
+        if initial or request.user.is_authenticated or preview:
+            form = CommentForm(article, user=request.user, initial=initial)
+        else:
+            shared_form = shared_empty_form(request, article)
+
+    return {
+        "request": request,
+        "article": article,
+        "preview": preview,
+        "comment_list": comment_list.html,
+        "comment_count": comment_list.approved_count,
+        "comments_open": comments_open,
+        "comment_form": form,
+        "shared_comment_form": shared_form,
+        "comment_refusal": context.get("comment_refusal"),
+        "replying_to": replying_to,
+        "cancel_reply_url": (
+            f"{article_url}{comments_page_query(comment_list.page_number)}#respond"
+        ),
+        "comments_feed_url": reverse("comments:article_feed", args=[article.pk]),
+    }
+
 
 # As many hues as static/css/site.css defines .avatar-hue-N classes for.
 AVATAR_HUES = 12
@@ -44,7 +138,7 @@ def comment_date(value, arg=None):
     """Django's |date, remembered: each comment's date is shown on every view of its page.
 
     Formatting a date (translated month names, am/pm) costs more than everything else a
-    comment shows; a page of a hundred comments spent half its time on it.
+    comment shows, and a page shows a hundred of them.
     """
     if not isinstance(value, datetime):
         return date_filter(value, arg)

@@ -11,10 +11,15 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.rendering import render_comment_body
-from comments.views import comment_section
+from comments.templatetags.comments_tags import comment_section as comment_section_tag
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def comment_section(request, article):
+    """What {% comment_section article %} puts in its template's context for `request`."""
+    return comment_section_tag({"request": request}, article)
 
 
 def page(client, article, query=""):

@@ -1,4 +1,4 @@
-"""What comments/listing.py renders once and shares: the comment list and the empty form."""
+"""What comments/fragments.py renders once and shares: the comment list and the empty form."""
 
 import re
 from datetime import timedelta
@@ -11,10 +11,15 @@ from django.urls import reverse
 
 from comments.cookies import AUTHOR_COOKIE, AUTHOR_SALT, PENDING_COOKIE, PENDING_SALT
 from comments.models import Comment
-from comments.views import comment_section
+from comments.templatetags.comments_tags import comment_section as comment_section_tag
 from tests.factories import ArticleFactory, CommentFactory, PendingCommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def comment_section(request, article):
+    """What {% comment_section article %} puts in its template's context for `request`."""
+    return comment_section_tag({"request": request}, article)
 
 
 def reader_with_cookies(**options):
@@ -203,7 +208,7 @@ class TestCommentPlaces:
     def test_a_held_comment_in_hand_is_placed_without_reading_comments(
         self, django_assert_num_queries
     ):
-        from comments.listing import comment_places
+        from comments.fragments import comment_places
 
         article = ArticleFactory()
         CommentFactory.create_batch(3, article=article)
@@ -217,7 +222,7 @@ class TestCommentPlaces:
         assert len(rows) == 4
 
     def test_earlier_pending_comments_of_the_reader_are_read(self, django_assert_num_queries):
-        from comments.listing import comment_places
+        from comments.fragments import comment_places
 
         article = ArticleFactory()
         earlier, someone_elses = PendingCommentFactory.create_batch(2, article=article)
@@ -231,7 +236,7 @@ class TestCommentPlaces:
         assert someone_elses.pk not in {row["id"] for row in rows}
 
     def test_an_approval_changes_the_shared_places(self):
-        from comments.listing import comment_places
+        from comments.fragments import comment_places
 
         article = ArticleFactory()
         comment_places(article)

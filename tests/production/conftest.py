@@ -10,13 +10,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def production_env(**overrides):
-    """The environment of a production process: no DEBUG, no pytest, a real key."""
+    """The environment of a production process: its settings, no DEBUG, a real key."""
     env = {
         name: value
         for name, value in os.environ.items()
         if name not in {"DEBUG", "PYTEST_VERSION", "PYTEST_CURRENT_TEST", "SECRET_KEY"}
     }
     env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="news.example.com,127.0.0.1,localhost",
     )

@@ -5,7 +5,7 @@ from django.template import engines
 from django.urls import include, path
 from django.views.decorators.http import require_POST
 
-from newsroom.page_cache import cache_public_page
+from pagecache.middleware import cache_public_page
 
 _FORM = engines["django"].from_string(
     '<form method="post" action="/test/posted/">{% csrf_token %}'

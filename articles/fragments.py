@@ -2,22 +2,20 @@
 rendered once and shared by every reader the page cache does not serve.
 
 Readers with cookies (commenters, logged-in readers) get the page rendered for them, for
-their own comment or saved details; the article itself is the same for all of them.
-Rendering it, with its bylines' query, was over a third of such a page. Kept with the content
-generation (newsroom.page_cache) like the shared comment list: any change to an article,
-author or category takes a new one, and the next reader sees it at once. A preview is
-rendered for its editor alone.
+their own comment or saved details; the article itself, the costlier part with its bylines'
+query, is the same for all of them. Shared with the content generation (pagecache): any
+change to an article, author or section takes a new one, and the next reader sees it at
+once. A preview is rendered for its editor alone.
 """
 
 import hashlib
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
-from newsroom.page_cache import get_current, set_current
+from pagecache.fragments import shared
 
 
-def article_parts(request, article, *, preview=False):
+def shared_article_html(request, article, *, preview=False):
     """The article's parts of its page, for this request's scheme and host: "head" (the
     canonical link, Open Graph tags and JSON-LD, or a preview's noindex) and "article"
     (the <article> element). A plain dict, so that what a release stores in the shared
@@ -27,13 +25,12 @@ def article_parts(request, article, *, preview=False):
     if preview:
         return _render(request, article, canonical_url, preview=True)
     where = hashlib.sha256(canonical_url.encode()).hexdigest()[:16]
-    key = f"articles:parts:{article.pk}:{where}"
-    parts, generation = get_current(key)
-    if parts is None:
+
+    def render():
         article.load_bylines()
-        parts = _render(request, article, canonical_url, preview=False)
-        set_current(key, parts, generation, settings.PAGE_CACHE_SECONDS)
-    return parts
+        return _render(request, article, canonical_url, preview=False)
+
+    return shared(f"articles:html:{article.pk}:{where}", render)
 
 
 def _render(request, article, canonical_url, *, preview):

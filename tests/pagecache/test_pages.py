@@ -4,13 +4,13 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from comments.models import Comment
-from newsroom import page_cache
+from pagecache import fragments, generation, holes, middleware
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
-
-from .server import CommentFormFields
+from tests.production.server import CommentFormFields
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def cache_status(response):
-    return response[page_cache.STATUS_HEADER]
+    return response[middleware.STATUS_HEADER]
 
 
 def test_second_anonymous_view_of_an_article_comes_from_the_cache(
@@ -151,7 +151,7 @@ def test_pagination_is_cached_but_other_query_strings_bypass(client):
 
 def test_missing_pages_are_not_cached(client):
     assert client.get("/category/no-such-section/").status_code == 404
-    assert page_cache.STATUS_HEADER not in client.get("/category/no-such-section/")
+    assert middleware.STATUS_HEADER not in client.get("/category/no-such-section/")
 
 
 def test_shared_page_without_a_form_is_public_but_revalidated(client):
@@ -179,7 +179,7 @@ def test_a_cache_that_is_down_does_not_fail_the_migration(monkeypatch, caplog):
     def down(*args, **kwargs):
         raise ConnectionError("cache is down")
 
-    monkeypatch.setattr(page_cache.cache, "set", down)
+    monkeypatch.setattr(cache, "set", down)
 
     call_command("migrate", verbosity=0)
 
@@ -189,20 +189,18 @@ def test_a_cache_that_is_down_does_not_fail_the_migration(monkeypatch, caplog):
 def test_losing_the_generation_never_brings_back_older_pages(client):
     article = ArticleFactory(title="First headline")
     client.get(article.get_absolute_url())
-    first_generation = page_cache.current_generation()
+    first_generation = generation.current_generation()
 
-    page_cache.cache.delete(page_cache.GENERATION_KEY)
+    cache.delete(generation.GENERATION_KEY)
 
-    assert page_cache.current_generation() != first_generation
+    assert generation.current_generation() != first_generation
 
 
 @pytest.mark.urls("tests.production.urls")
 class TestCsrfHolePunching:
     def stored_body(self):
         request = RequestFactory().get("/test/form/")
-        stored = page_cache.cache.get(page_cache.shared_key(page_cache._page_key(request)))
-        generation, _expires_at, entry = stored
-        assert generation == page_cache.current_generation()
+        entry = cache.get(middleware.page_key(request), version=generation.current_generation())
         return entry["parts"]
 
     def test_cached_page_stores_no_csrf_token(self, client):
@@ -247,7 +245,7 @@ class TestCsrfHolePunching:
 
     def test_registered_hidden_fields_are_renewed_for_each_visitor(self, client, monkeypatch):
         monkeypatch.setitem(
-            page_cache._REFRESHED_FIELDS, "shown_at", lambda stored: f"renewed after {stored}"
+            holes._REFRESHED_FIELDS, "shown_at", lambda stored: f"renewed after {stored}"
         )
         client.get("/test/form/")
 
@@ -264,25 +262,59 @@ def test_cached_pages_expire_when_a_scheduled_article_goes_live():
 
     ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
 
-    assert 290 < page_cache._page_timeout() <= 300
+    assert 290 < generation.seconds_until_scheduled_change() <= 300
 
 
 def test_cached_pages_keep_their_full_life_with_nothing_scheduled(settings):
     ArticleFactory()
-    assert page_cache._page_timeout() == settings.PAGE_CACHE_SECONDS
+    assert generation.seconds_until_scheduled_change() is None
 
 
-def test_bulk_change_in_the_admin_without_signals_still_reaches_readers(client, admin_client):
+@pytest.mark.parametrize("action", ["unpublish", "publish"])
+def test_publishing_in_bulk_in_the_admin_reaches_readers_at_once(client, admin_client, action):
     from articles.models import Article
 
-    article = ArticleFactory(title="Before the admin")
+    live = action == "unpublish"
+    article = ArticleFactory(title="Harbour reopens", status="published" if live else "draft")
+    assert ("Harbour reopens" in client.get("/").text) is live
+    assert cache_status(Client().get("/")) == "hit"
+
+    admin_client.post(
+        "/admin/articles/article/", {"action": action, "_selected_action": [article.pk]}
+    )
+
+    assert Article.objects.get(pk=article.pk).is_published is not live
+    assert ("Harbour reopens" in Client().get("/").text) is not live
+
+
+def test_scheduled_article_shows_on_cached_pages_once_it_goes_live(client):
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    goes_live = timezone.now() + timedelta(seconds=1)
+    ArticleFactory(title="Bridge opens at noon", published_at=goes_live)
+    assert "Bridge opens at noon" not in client.get("/").text
+    assert cache_status(Client().get("/")) == "hit"
+
+    time.sleep(max(0, (goes_live - timezone.now()).total_seconds()) + 1.1)
+
+    assert "Bridge opens at noon" in Client().get("/").text
+
+
+def test_no_page_outlives_page_cache_seconds(client, settings):
+    import time
+
+    settings.PAGE_CACHE_SECONDS = 1
+    generation.content_changed()  # a generation that lives PAGE_CACHE_SECONDS
+    article = ArticleFactory()
     client.get(article.get_absolute_url())
-    Article.objects.filter(pk=article.pk).update(title="After the admin")  # sends no signal
-    assert "Before the admin" in Client().get(article.get_absolute_url()).text
+    assert cache_status(Client().get(article.get_absolute_url())) == "hit"
 
-    admin_client.post("/admin/auth/user/", {"action": "delete_selected", "_selected_action": []})
+    time.sleep(1.5)
 
-    assert "After the admin" in Client().get(article.get_absolute_url()).text
+    assert cache_status(Client().get(article.get_absolute_url())) == "miss"
 
 
 def comment_form_of(page):
@@ -376,13 +408,13 @@ class TestChangesDeferred:
     def test_rows_saved_inside_take_one_generation_at_the_end(self):
         from django.db import transaction
 
-        before = page_cache.current_generation()
-        with transaction.atomic(), page_cache.changes_deferred():
+        before = generation.current_generation()
+        with transaction.atomic(), generation.changes_deferred():
             ArticleFactory()
             CommentFactory(status=Comment.Status.APPROVED)
-            assert page_cache.current_generation() == before
+            assert generation.current_generation() == before
 
-        assert page_cache.current_generation() != before
+        assert generation.current_generation() != before
 
     def test_scheduled_articles_saved_inside_still_shorten_page_lives(
         self, django_capture_on_commit_callbacks
@@ -395,11 +427,11 @@ class TestChangesDeferred:
         with (
             django_capture_on_commit_callbacks(execute=True),
             transaction.atomic(),
-            page_cache.changes_deferred(),
+            generation.changes_deferred(),
         ):
             ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
 
-        assert 290 < page_cache._page_timeout() <= 300
+        assert 290 < generation.seconds_until_scheduled_change() <= 300
 
     def test_rows_rolled_back_do_not_shorten_page_lives(
         self, settings, django_capture_on_commit_callbacks
@@ -413,39 +445,39 @@ class TestChangesDeferred:
             django_capture_on_commit_callbacks(execute=True),
             pytest.raises(ValueError),
             transaction.atomic(),
-            page_cache.changes_deferred(),
+            generation.changes_deferred(),
         ):
             ArticleFactory(published_at=timezone.now() + timedelta(minutes=5))
             raise ValueError("the import failed")
 
-        assert page_cache._page_timeout() == settings.PAGE_CACHE_SECONDS
+        assert generation.seconds_until_scheduled_change() is None
 
     def test_rows_saved_before_an_error_outside_a_transaction_still_reach_readers(self):
-        before = page_cache.current_generation()
-        with pytest.raises(ValueError), page_cache.changes_deferred():
+        before = generation.current_generation()
+        with pytest.raises(ValueError), generation.changes_deferred():
             ArticleFactory()
             raise ValueError("the bulk change failed half-way")
 
-        assert page_cache.current_generation() != before
+        assert generation.current_generation() != before
 
     def test_nested_blocks_take_the_generation_when_the_outermost_ends(self):
-        before = page_cache.current_generation()
-        with page_cache.changes_deferred():
+        before = generation.current_generation()
+        with generation.changes_deferred():
             ArticleFactory()
-            with page_cache.changes_deferred():
+            with generation.changes_deferred():
                 pass
-            assert page_cache.current_generation() == before
+            assert generation.current_generation() == before
 
-        assert page_cache.current_generation() != before
+        assert generation.current_generation() != before
 
     def test_signals_act_at_once_again_afterwards(self):
-        with page_cache.changes_deferred():
+        with generation.changes_deferred():
             pass
-        before = page_cache.current_generation()
+        before = generation.current_generation()
 
         ArticleFactory()
 
-        assert page_cache.current_generation() != before
+        assert generation.current_generation() != before
 
 
 def test_scheduled_post_from_a_wordpress_import_shortens_page_lives(
@@ -464,53 +496,47 @@ def test_scheduled_post_from_a_wordpress_import_shortens_page_lives(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_wxr", str(export), stdout=io.StringIO())
 
-    assert 290 < page_cache._page_timeout() <= 300
+    assert 290 < generation.seconds_until_scheduled_change() <= 300
 
 
 class TestLocalCopies:
     """Each process keeps the values it last used, checked against the shared generation."""
 
     def test_a_copy_is_served_while_its_generation_is_current(self):
-        page_cache.set_current("test:value", "shared", page_cache.current_generation(), 60)
-        page_cache.cache.delete(
-            page_cache.shared_key("test:value")
-        )  # only this process's copy is left
+        current = generation.current_generation()
+        fragments.store("test:value", "shared", current)
+        cache.delete("test:value", version=current)  # only this process's copy is left
 
-        assert page_cache.get_current("test:value")[0] == "shared"
+        assert fragments.lookup("test:value")[0] == "shared"
 
     def test_a_copy_is_never_served_after_a_change(self):
-        page_cache.set_current("test:value", "before", page_cache.current_generation(), 60)
+        fragments.store("test:value", "before", generation.current_generation())
 
-        page_cache.pages_changed()
+        generation.content_changed()
 
-        assert page_cache.get_current("test:value")[0] is None
+        assert fragments.lookup("test:value")[0] is None
 
-    def test_a_copy_expires_with_the_value_it_copies(self, monkeypatch):
-        import time
+    def test_a_copy_ends_with_its_generation(self):
+        fragments.store("test:value", "soon gone", generation.current_generation())
 
-        page_cache.set_current("test:value", "soon gone", page_cache.current_generation(), 5)
-        later = time.time() + 6
-        monkeypatch.setattr(page_cache.time, "time", lambda: later)
-        page_cache.cache.delete(page_cache.shared_key("test:value"))
+        cache.delete(generation.GENERATION_KEY)  # as when its lifetime is over
 
-        assert page_cache.get_current("test:value")[0] is None
+        assert fragments.lookup("test:value")[0] is None
 
     def test_another_process_s_value_is_read_from_the_shared_cache(self):
-        generation = page_cache.current_generation()
-        stored = (generation, 2e9, "from elsewhere")
-        page_cache.cache.set(page_cache.shared_key("test:value"), stored, 60)
+        current = generation.current_generation()
+        cache.set("test:value", "from elsewhere", 60, version=current)
 
-        assert page_cache.get_current("test:value")[0] == "from elsewhere"
+        assert fragments.lookup("test:value")[0] == "from elsewhere"
 
-    def test_values_of_an_earlier_release_are_not_read(self):
-        # (generation, value), as servers of the previous release store it, under its key.
-        generation = page_cache.current_generation()
-        page_cache.cache.set("test:value", (generation, "old shape"), 60)
+    def test_values_of_another_generation_are_not_read(self):
+        cache.set("test:value", "older", 60, version="an-earlier-generation")
+        cache.set("test:value", "unversioned, as an earlier release kept it", 60)
 
-        assert page_cache.get_current("test:value")[0] is None
+        assert fragments.lookup("test:value")[0] is None
 
     def test_the_copies_are_bounded(self):
-        copies = page_cache._LocalCopies(size=2)
+        copies = fragments._LocalCopies(size=2)
         for key in ("a", "b", "c"):
             copies.put(key, (key,))
         copies.get("b")
@@ -530,11 +556,11 @@ class _CountingGenerationReads:
         self.generation_reads = 0
 
     def get(self, key, *args, **kwargs):
-        self.generation_reads += key == page_cache.GENERATION_KEY
+        self.generation_reads += key == generation.GENERATION_KEY
         return self._cache.get(key, *args, **kwargs)
 
     def get_many(self, keys, *args, **kwargs):
-        self.generation_reads += page_cache.GENERATION_KEY in keys
+        self.generation_reads += generation.GENERATION_KEY in keys
         return self._cache.get_many(keys, *args, **kwargs)
 
     def __getattr__(self, name):
@@ -550,8 +576,8 @@ class TestGenerationReadOnce:
         reader = Client()
         reader.cookies["theme"] = "dark"  # any cookie: the page is rendered for them
         reader.get(article.get_absolute_url())  # the shared parts are stored
-        counting = _CountingGenerationReads(page_cache.cache)
-        monkeypatch.setattr(page_cache, "cache", counting)
+        counting = _CountingGenerationReads(generation.cache)
+        monkeypatch.setattr(generation, "cache", counting)
 
         response = reader.get(article.get_absolute_url())
 
@@ -567,15 +593,15 @@ class TestGenerationReadOnce:
         # As another app server changes it: the row and the shared generation, and no
         # signal in this process.
         Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.SPAM)
-        page_cache.cache.set(page_cache.GENERATION_KEY, "from another server", None)
+        cache.set(generation.GENERATION_KEY, "from-another-server", None)
 
         assert "Said first." not in reader.get(article.get_absolute_url()).text
 
     def test_a_change_made_while_reading_is_seen_at_once(self):
-        with page_cache.generation_read_once():
-            page_cache.set_current("test:value", "before", page_cache.current_generation(), 60)
-            assert page_cache.get_current("test:value")[0] == "before"
+        with generation.read_once():
+            fragments.store("test:value", "before", generation.current_generation())
+            assert fragments.lookup("test:value")[0] == "before"
 
-            page_cache.pages_changed()
+            generation.content_changed()
 
-            assert page_cache.get_current("test:value")[0] is None
+            assert fragments.lookup("test:value")[0] is None

@@ -1,4 +1,4 @@
-"""Readers the page cache does not serve share the rendered article (articles/parts.py);
+"""Readers the page cache does not serve share the rendered article (articles/fragments.py);
 what they see still changes the moment the article, its authors or its section do."""
 
 import pytest

@@ -1,20 +1,18 @@
-"""The parts of an article's comments section rendered once and shared by every reader
-who sees the same.
+"""The parts of an article's comments area rendered once per content generation and shared
+(pagecache.fragments) by every reader who sees the same.
 
 The list: rendering a page of a hundred threaded comments costs several times more than
 all the rest of an article page, and every reader without a comment of their own awaiting
-moderation sees the same list. So the list (with its page links) is rendered once per
-article, comments page and content generation (newsroom.page_cache) and kept in the
-cache: an approval, edit or removal takes a new generation, and the next reader sees it
-at once. Readers with a pending comment, writing a reply or sending the form back get the
-list rendered for them alone.
+moderation sees the same list. So the list (with its page links) is shared per article
+and comments page: an approval, edit or removal takes a new content generation, and the
+next reader sees it at once. Readers with a pending comment, writing a reply or sending
+the form back get the list rendered for them alone.
 
 The form: the empty Leave a Reply form is the same for every anonymous reader without
 saved details but for its CSRF token and signed timestamp; it is kept split at those two
-values (as the page cache keeps pages) and each reader gets their own filled in. Rendering
-it took about a third of an article page that the page cache does not serve.
+values (as the page cache keeps pages) and each reader gets their own filled in.
 
-The places: where the approved comments sit in the threads, kept the same way, so that the
+The places: where the approved comments sit in the threads, shared too, so that the
 redirect after posting (to the page the new comment is on) reads no comments but the
 poster's own earlier pending ones.
 """
@@ -23,11 +21,10 @@ import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
-from newsroom.page_cache import fill_holes, get_current, set_current, split_at_holes
+from pagecache.fragments import shared
+from pagecache.holes import shared_with_holes
 
 from .forms import CommentForm
 from .models import Comment
@@ -81,16 +78,15 @@ def shared_comment_list(article, page_number, *, article_url, comments_open):
     # The address belongs to the key: reply and page links point back to it.
     where = hashlib.sha256(article_url.encode()).hexdigest()[:16]
     key = f"comments:list:{article.pk}:{page_number or 1}:{int(comments_open)}:{where}"
-    found, generation = get_current(key)
-    if found is None:
-        found = render_comment_list(
+    return shared(
+        key,
+        lambda: render_comment_list(
             CommentThreads.for_article(article),
             page_number,
             article_url=article_url,
             comments_open=comments_open,
-        )
-        set_current(key, found, generation, settings.PAGE_CACHE_SECONDS)
-    return found
+        ),
+    )
 
 
 def comment_places(article, own_pending_ids=(), *, in_hand=()):
@@ -101,13 +97,12 @@ def comment_places(article, own_pending_ids=(), *, in_hand=()):
     pending comments are read from the database, except those in hand (`in_hand`, such as
     the comment just saved), which are taken as they are.
     """
-    key = f"comments:places:{article.pk}"
-    approved, generation = get_current(key)
-    if approved is None:
-        approved = list(
+    approved = shared(
+        f"comments:places:{article.pk}",
+        lambda: list(
             Comment.objects.filter(article=article).approved().order_by().values(*PLACE_FIELDS)
-        )
-        set_current(key, approved, generation, settings.PAGE_CACHE_SECONDS)
+        ),
+    )
     own = {c.pk: c for c in in_hand if c.pk in own_pending_ids and c.awaiting_moderation}
     rows = [*approved, *({name: getattr(c, name) for name in PLACE_FIELDS} for c in own.values())]
     others = [pk for pk in own_pending_ids if pk not in own]
@@ -120,12 +115,9 @@ def comment_places(article, own_pending_ids=(), *, in_hand=()):
 
 def shared_empty_form(request, article):
     """The empty comment form as an anonymous reader without saved details gets it."""
-    key = f"comments:empty-form:{article.pk}"
-    parts, generation = get_current(key)
-    if parts is None:
-        context = {"article": article, "comment_form": CommentForm(article)}
-        html = render_to_string("comments/form.html", context, request=request)
-        parts, _ = split_at_holes(html.encode())
-        set_current(key, parts, generation, settings.PAGE_CACHE_SECONDS)
-    # Our own rendering, escaped when it was made; only the token and timestamp are new.
-    return mark_safe(fill_holes(request, parts).decode())  # noqa: S308
+    context = {"article": article, "comment_form": CommentForm(article)}
+    return shared_with_holes(
+        request,
+        f"comments:empty-form:{article.pk}",
+        lambda: render_to_string("comments/form.html", context, request=request),
+    )

@@ -1,0 +1,173 @@
+"""Anonymous readers share one rendering of a page.
+
+`cache_public_page` wraps the public views in their urls; `PageCacheMiddleware` serves the
+pages they stored. The rules, in one place:
+
+* Only anonymous GET/HEAD requests are served from or stored in the cache: a request with
+  any cookie but the neutral ones (csrftoken; see PAGE_CACHE_NEUTRAL_COOKIES), that is,
+  with a session, pending comments, saved comment details or messages, is rendered for its
+  visitor alone; so is a query string with anything but `page`/`cpage`.
+* Only plain 200 responses are stored, and never one that sets a cookie, varies on Cookie,
+  changed the session or is marked private by its view.
+* A page is stored split at its per-visitor values (holes.py), which each visitor served
+  from the cache gets fresh.
+* Pages are kept under the content generation (generation.py): a page of an older one is
+  never served, the next request renders afresh.
+"""
+
+import functools
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import (
+    add_never_cache_headers,
+    has_vary_header,
+    patch_cache_control,
+    patch_vary_headers,
+)
+
+from .fragments import lookup, store
+from .generation import read_once
+from .holes import fill_holes, has_csrf_hole, split_at_holes
+
+STATUS_HEADER = "X-Page-Cache"
+PAGE_QUERY_PARAMETERS = frozenset({"page", "cpage"})
+
+
+def _is_personal(request):
+    """Whether the page may show this visitor something of their own."""
+    neutral = set(settings.PAGE_CACHE_NEUTRAL_COOKIES) | {settings.CSRF_COOKIE_NAME}
+    if any(name not in neutral for name in request.COOKIES):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def page_key(request):
+    """Where this request's page is kept: its address, host and page parameters included."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page_cache:page:{digest}"
+
+
+def _shared_key(request):
+    """The key this request's page is kept under, or None if its page is not shared."""
+    if request.method not in ("GET", "HEAD") or _is_personal(request):
+        return None
+    if not PAGE_QUERY_PARAMETERS.issuperset(request.GET):
+        return None
+    return page_key(request)
+
+
+def _storable_entry(request, response):
+    """The cache entry for this response (its holes punched out), or None if it must not
+    be stored."""
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return None
+    if response.cookies or has_vary_header(response, "Cookie"):
+        return None
+    cache_control = response.get("Cache-Control", "")
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return None
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return None
+    parts = split_at_holes(response.content)
+    # The view asked for a token: if it is not in a form we can find, it is somewhere we
+    # cannot replace, and this page belongs to this visitor alone.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not has_csrf_hole(parts):
+        return None
+    return {"parts": parts, "content_type": response["Content-Type"]}
+
+
+def _for_everyone(response):
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # A visitor with cookies may be shown their own version of the same address.
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _for_this_visitor(response):
+    patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+
+
+def _mark_shareable(response, parts):
+    # A page with this visitor's token in it is theirs alone, though rendered for everyone.
+    if has_csrf_hole(parts):
+        _for_this_visitor(response)
+    else:
+        _for_everyone(response)
+
+
+def _serve(request, entry):
+    response = HttpResponse(fill_holes(request, entry["parts"]), content_type=entry["content_type"])
+    _mark_shareable(response, entry["parts"])
+    response[STATUS_HEADER] = "hit"
+    return response
+
+
+class PageCacheMiddleware:
+    """Serves stored pages early in the middleware stack; the views store them.
+
+    A hit needs nothing the later middleware adds (messages, the user, legacy redirects)
+    nor the URL resolver: placed right after CsrfViewMiddleware, the visitor still gets
+    their csrftoken cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with read_once():
+            key = _shared_key(request)
+            if key is not None:
+                entry, generation = lookup(key)
+                if entry is not None:
+                    return _serve(request, entry)
+                # The view's cache_public_page need not look again; it stores under this key.
+                request._page_cache_miss = (key, generation)
+            return self.get_response(request)
+
+
+def cache_public_page(view):
+    """Serve anonymous readers from the shared page cache (see the module docstring)."""
+
+    @functools.wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _is_personal(request):
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+        if not PAGE_QUERY_PARAMETERS.issuperset(request.GET):
+            response = view(request, *args, **kwargs)
+            _for_this_visitor(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+
+        if hasattr(request, "_page_cache_miss"):
+            key, generation = request._page_cache_miss
+        else:
+            key = page_key(request)
+            entry, generation = lookup(key)
+            if entry is not None:
+                return _serve(request, entry)
+
+        response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True) is False:
+            response.render()
+        entry = _storable_entry(request, response)
+        if entry is None:
+            _for_this_visitor(response)
+            response[STATUS_HEADER] = "bypass"
+            return response
+        store(key, entry, generation)
+        _mark_shareable(response, entry["parts"])
+        response[STATUS_HEADER] = "miss"
+        return response
+
+    return cached_view

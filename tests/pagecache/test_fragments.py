@@ -1,0 +1,109 @@
+"""shared(key, render): one rendering per content generation, shared, never stale."""
+
+import pytest
+
+from pagecache import generation
+from pagecache.fragments import shared
+from pagecache.holes import refresh_hidden_field, shared_with_holes, split_at_holes
+
+
+class Renderer:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return f"rendering {self.calls}"
+
+
+def test_a_fragment_is_rendered_once_and_then_shared():
+    render = Renderer()
+
+    first = shared("test:fragment", render)
+    second = shared("test:fragment", render)
+
+    assert first == second == "rendering 1"
+    assert render.calls == 1
+
+
+@pytest.mark.django_db  # a change is taken again when its transaction commits
+def test_a_change_to_the_content_renders_it_afresh():
+    render = Renderer()
+    shared("test:fragment", render)
+
+    generation.content_changed()
+
+    assert shared("test:fragment", render) == "rendering 2"
+
+
+def test_fragments_under_other_keys_are_rendered_separately():
+    render = Renderer()
+
+    assert shared("test:one", render) != shared("test:two", render)
+
+
+@pytest.mark.django_db
+def test_changes_inside_a_deferred_block_take_one_generation_at_its_end():
+    render = Renderer()
+    shared("test:fragment", render)
+    with generation.changes_deferred():
+        generation.content_changed()
+        generation.content_changed()
+        assert shared("test:fragment", render) == "rendering 1"
+
+    assert shared("test:fragment", render) == "rendering 2"
+
+
+@pytest.mark.django_db
+def test_callbacks_asked_for_inside_a_deferred_block_run_once_after_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    calls = []
+
+    def remember():
+        calls.append("ran")
+
+    with django_capture_on_commit_callbacks(execute=True), generation.changes_deferred():
+        generation.after_changes(remember)
+        generation.after_changes(remember)
+        assert calls == []
+
+    assert calls == ["ran"]
+
+
+def test_callbacks_run_at_once_outside_a_deferred_block():
+    calls = []
+    generation.after_changes(lambda: calls.append("ran"))
+    assert calls == ["ran"]
+
+
+class TestHoles:
+    FORM = (
+        '<form><input type="hidden" name="csrfmiddlewaretoken" value="SECRET">'
+        '<input type="hidden" name="shown_at" value="10:00"></form>'
+    )
+
+    @pytest.fixture(autouse=True)
+    def shown_at(self, monkeypatch):
+        from pagecache import holes
+
+        monkeypatch.setattr(holes, "_REFRESHED_FIELDS", {})
+        refresh_hidden_field("shown_at", lambda stored: f"{stored}, renewed")
+
+    def test_the_stored_form_keeps_no_token_and_marks_both_holes(self):
+        parts = split_at_holes(self.FORM.encode())
+
+        assert b"SECRET" not in b"".join(part for part in parts if isinstance(part, bytes))
+        assert None in parts
+        assert ("shown_at", "10:00") in parts
+
+    def test_each_view_gets_its_own_token_and_renewed_values(self, rf):
+        first, second = rf.get("/"), rf.get("/")
+
+        one = shared_with_holes(first, "test:form", lambda: self.FORM)
+        other = shared_with_holes(second, "test:form", lambda: "never rendered again")
+
+        assert "SECRET" not in one and "SECRET" not in other
+        assert 'value="10:00, renewed"' in one and 'value="10:00, renewed"' in other
+        token = 'name="csrfmiddlewaretoken" value="'
+        assert one.split(token)[1][:64] != other.split(token)[1][:64]
