@@ -110,8 +110,8 @@ def _paragraphs(cleaned: str) -> str:
 
 # Text without markup, entities, control characters or noncharacters comes out of the
 # cleaners exactly as it went in, so it can skip both cleaning passes (each a full HTML
-# parse); only text that may hold a link still goes through the linkifier. Same output,
-# several times faster, which matters when an import renders 100,000 comments:
+# parse); only text that may hold a link still goes through the linkifier. Same output
+# without the parsing, which matters when an import renders every comment of a site:
 # tests/comments/test_rendering_plain_text.py holds both paths to it.
 _MARKUP_OR_CONTROL = re.compile(
     "[<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff]"
@@ -121,7 +121,7 @@ _MARKUP_OR_CONTROL = re.compile(
 
 def _may_hold_a_link(text: str) -> bool:
     # What _BARE_URL needs before it can match. Substring tests on the casefolded text:
-    # a case-insensitive regex has no literal to search for, and took several times longer.
+    # a case-insensitive regex has no literal to search for, and is slower for it.
     folded = text.casefold()
     return "http" in folded or "www." in folded
 
@@ -148,8 +148,7 @@ def render_comment_body(text: str) -> str:
 
 # linebreaks() of plain text holds no tags but its own <p>, </p> and <br>, and its text no
 # character that HTML escapes; bleach's linkifier would parse and re-serialise all of it
-# (most of an import's time) to change nothing but the links below. The same tests hold
-# this to bleach's output.
+# to change nothing but the links below. The same tests hold this to bleach's output.
 _PARAGRAPH_TAG = re.compile(r"(<[^>]*>)")
 _HAS_SCHEME = re.compile(r"^[\w-]+:/{0,3}", re.IGNORECASE)
 

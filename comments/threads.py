@@ -39,8 +39,8 @@ class CommentNode:
 
     @cached_property
     def comment(self):
-        # Model instances only for the comments a page shows: making 2,000 of them
-        # would cost more than the query.
+        # Model instances only for the comments a page shows: making one for every
+        # comment of a long thread would cost more than the query.
         return Comment(**self.row)
 
 

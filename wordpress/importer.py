@@ -128,8 +128,8 @@ class RowInserter:
     """Inserts many rows of one model with executemany, model instances never built.
 
     For a bulk import, Django's bulk_create spends most of its time building instances
-    and preparing each value in Python (about 150 µs a comment here); rows of plain values
-    go in four times faster. Fields a row does not name get their model default, so a
+    and preparing each value in Python; rows of plain values, handed to the driver as they
+    are, skip both. Fields a row does not name get their model default, so a
     field added to the model later is filled as bulk_create would fill it. Like
     bulk_create, it skips save() and signals.
     """

@@ -3,8 +3,8 @@
 Hostile XML is refused before anything is read from the document: defusedxml parses the
 prolog, where a DTD with entity declarations (billion laughs, external entities) would
 have to be, and refuses any entity declaration or external reference. The document
-itself is then streamed with the stdlib's C iterparse (three times faster than
-defusedxml's pure-Python parser, which matters for exports of hundreds of MB): with no
+itself is then streamed with the stdlib's C iterparse (defusedxml's own parser is pure
+Python, and slower for it, which matters for exports of hundreds of MB): with no
 declarations, an entity reference in the body can only be an "undefined entity" error.
 Every top-level element is cleared once turned into a record, so memory stays flat.
 """
