@@ -30,7 +30,10 @@ MODERATE_PERMISSION = "comments.moderate_comment"
 
 @dataclass(frozen=True)
 class Transition:
+    """A move a moderator can make, as one comment's buttons and the bulk actions offer it."""
+
     method: str  # the Comment method that makes the change
+    status: str  # where it takes a comment
     label: str  # what the button says
     done: str  # what the message says happened
 
@@ -43,17 +46,15 @@ class Transition:
         }
 
 
+# Keyed by the name in moderation URLs (admin:comments_comment_moderate), which the
+# emails to moderators link to.
 TRANSITIONS = {
-    "approve": Transition("approve", "Approve", "approved"),
-    "spam": Transition("mark_spam", "Mark as spam", "marked as spam"),
-    "remove": Transition("remove", "Remove", "removed"),
-    "restore": Transition("restore", "Restore to pending", "restored to pending"),
-}
-TARGET_STATUS = {
-    "approve": Comment.Status.APPROVED,
-    "spam": Comment.Status.SPAM,
-    "remove": Comment.Status.REMOVED,
-    "restore": Comment.Status.PENDING,
+    "approve": Transition("approve", Comment.Status.APPROVED, "Approve", "approved"),
+    "spam": Transition("mark_spam", Comment.Status.SPAM, "Mark as spam", "marked as spam"),
+    "remove": Transition("remove", Comment.Status.REMOVED, "Remove", "removed"),
+    "restore": Transition(
+        "restore", Comment.Status.PENDING, "Restore to pending", "restored to pending"
+    ),
 }
 
 
@@ -289,7 +290,7 @@ class CommentAdmin(admin.ModelAdmin):
                 "transitions": [
                     (name, transition)
                     for name, transition in TRANSITIONS.items()
-                    if comment.status != TARGET_STATUS[name]
+                    if comment.status != transition.status
                 ],
                 "can_moderate": self.has_moderate_permission(request),
                 "reply_form": ReplyForm(),
@@ -336,7 +337,7 @@ class CommentAdmin(admin.ModelAdmin):
             "title": f"{move.label}?",
             "comment": comment,
             "transition": move,
-            "already": comment.status == TARGET_STATUS[transition],
+            "already": comment.status == move.status,
             "comment_url": comment_url(comment),
         }
         return TemplateResponse(
@@ -359,8 +360,9 @@ class CommentAdmin(admin.ModelAdmin):
     # --- bulk actions ----------------------------------------------------------------
 
     def _change_status(self, request, queryset, transition):
-        changed = queryset.change_status(TARGET_STATUS[transition], by=request.user)
-        self.message_user(request, TRANSITIONS[transition].message(changed), messages.SUCCESS)
+        move = TRANSITIONS[transition]
+        changed = queryset.change_status(move.status, by=request.user)
+        self.message_user(request, move.message(changed), messages.SUCCESS)
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve(self, request, queryset):
