@@ -5,7 +5,6 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -43,15 +42,6 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ["author"]
     ordering = ["position", "id"]
     extra = 1
-
-
-def preview_or_permalink(article):
-    """Where an editor sees the article: its permalink once live, the preview before."""
-    if article.pk is None:
-        return None
-    if article.is_published:
-        return article.get_absolute_url()
-    return reverse("articles:preview", args=[article.pk])
 
 
 @admin.register(Article)
@@ -102,7 +92,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def view_on_site(self, article):
-        return preview_or_permalink(article)
+        return article.staff_url()
 
     @admin.display(description="state", ordering="published_at")
     def state(self, article):
@@ -128,7 +118,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="")
     def view_link(self, article):
         label = "View" if article.is_published else "Preview"
-        return format_html('<a href="{}">{}</a>', preview_or_permalink(article), label)
+        return format_html('<a href="{}">{}</a>', article.staff_url(), label)
 
     def _log(self, request, articles, message):
         if articles:

@@ -185,6 +185,17 @@ class Article(models.Model):
             },
         )
 
+    def staff_url(self):
+        """Where staff see this article: its permalink once readers can, its preview before.
+
+        None for an article not saved yet, which has neither.
+        """
+        if self.pk is None:
+            return None
+        if self.is_published:
+            return self.get_absolute_url()
+        return reverse("articles:preview", args=[self.pk])
+
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             raise ValidationError({"published_at": "A published article needs a date."})

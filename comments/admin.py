@@ -234,7 +234,7 @@ class CommentAdmin(admin.ModelAdmin):
     def article_link(self, comment):
         return format_html(
             '<a href="{}">{}</a> <small>(<a href="?{}={}">queue</a>)</small>',
-            article_url(comment.article),
+            comment.article.staff_url(),
             comment.article.title,
             ArticleFilter.parameter_name,
             comment.article_id,
@@ -442,13 +442,6 @@ def commenter_emails(queryset):
         ),
         key=str.lower,
     )
-
-
-def article_url(article):
-    """The public page of a published article; the staff preview of any other."""
-    if article.is_published:
-        return article.get_absolute_url()
-    return reverse("articles:preview", args=[article.pk])
 
 
 def comment_url(comment):

@@ -100,3 +100,26 @@ def test_anonymous_preview_redirect_is_not_cached(client):
 
 def test_public_article_page_has_no_preview_banner(client, article):
     assert "preview-banner" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_staff_see_a_live_article_at_its_permalink(article):
+    assert article.staff_url() == "/2025/03/14/harbour-wall/"
+
+
+@pytest.mark.parametrize(
+    "status, published_at",
+    [
+        (Article.Status.PUBLISHED, datetime(2999, 1, 1, tzinfo=UTC)),
+        (Article.Status.DRAFT, datetime(2025, 3, 14, 12, 0, tzinfo=UTC)),
+        (Article.Status.DRAFT, None),
+    ],
+    ids=["scheduled", "dated draft", "undated draft"],
+)
+def test_staff_see_an_article_readers_cannot_see_in_its_preview(status, published_at):
+    article = ArticleFactory(status=status, published_at=published_at)
+
+    assert article.staff_url() == reverse("articles:preview", args=[article.pk])
+
+
+def test_an_unsaved_article_has_no_place_for_staff_to_see_it():
+    assert Article(title="Not yet", slug="not-yet").staff_url() is None
