@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 
 from .models import Comment, CommentStatusChange
+from .threads import DISPLAY_FIELDS, CommentThreads
 
 PERSONAL_DATA_PERMISSION = "comments.view_commenter_personal_data"
 MODERATE_PERMISSION = "comments.moderate_comment"
@@ -452,26 +453,8 @@ def comment_url(comment):
 
 
 def thread_of(comment):
-    """The whole conversation the comment is part of, from its root, as (depth, comment).
-
-    Depth stops growing at 5, as far as the page indents.
-    """
-    rows = list(
-        Comment.objects.filter(article_id=comment.article_id)
-        .only("pk", "parent_id", "author_name", "status", "submitted_at", "body_html")
-        .order_by("submitted_at", "pk")
-    )
-    by_pk = {row.pk: row for row in rows}
-    root = by_pk.get(comment.pk, comment)
-    while root.parent_id in by_pk:
-        root = by_pk[root.parent_id]
-    children = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    thread, stack = [], [(0, root)]
-    while stack:
-        depth, node = stack.pop()
-        thread.append((depth, node))
-        child_depth = min(depth + 1, 5)
-        stack.extend((child_depth, child) for child in reversed(children.get(node.pk, [])))
-    return thread
+    """The whole conversation the comment is part of, every status, nested as readers see
+    it (to settings.COMMENTS_THREAD_DEPTH): the CommentNodes from its top comment down."""
+    rows = Comment.objects.filter(article_id=comment.article_id).order_by().values(*DISPLAY_FIELDS)
+    top = CommentThreads(rows).thread_of(comment.pk)
+    return [] if top is None else list(top.in_reading_order())

@@ -43,6 +43,15 @@ class CommentNode:
         # comment of a long thread would cost more than the query.
         return Comment(**self.row)
 
+    def in_reading_order(self):
+        """This comment and all the replies below it, in the order a page lists them."""
+        # Without recursion: an imported reply chain may be very long.
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.replies))
+
 
 class CommentThreads:
     def __init__(self, rows, *, max_depth=None, per_page=None):
@@ -94,11 +103,8 @@ class CommentThreads:
         return threads
 
     def _index_thread(self, root, index):
-        stack = [root]
-        while stack:
-            node = stack.pop()
+        for node in root.in_reading_order():
             self._thread_index[node.row["id"]] = (index, node)
-            stack.extend(node.replies)
 
     def page(self, number):
         """A page of threads; a missing, malformed or too-large number gives first/last."""
@@ -108,6 +114,11 @@ class CommentThreads:
         """The page showing this comment, or None if this reader cannot see it."""
         found = self._thread_index.get(comment_id)
         return None if found is None else found[0] // self.per_page + 1
+
+    def thread_of(self, comment_id):
+        """The top of the thread this comment is in, or None if this reader cannot see it."""
+        found = self._thread_index.get(comment_id)
+        return None if found is None else self.threads[found[0]]
 
     def replyable(self, comment_id):
         """The comment readers may reply to with this id (approved, not too deep), or None."""

@@ -61,6 +61,34 @@ def test_comment_page_shows_the_whole_thread(moderator_client):
     assert "Elsewhere Reader" not in thread
 
 
+def _reply_chain(length):
+    chain = [CommentFactory()]
+    for _ in range(length - 1):
+        chain.append(PendingCommentFactory(article=chain[0].article, parent=chain[-1]))
+    return chain
+
+
+def thread_depths(client, comment):
+    return [node.depth for node in client.get(change_url(comment)).context["thread"]]
+
+
+def test_comment_page_nests_the_thread_as_deep_as_the_article_page(moderator_client):
+    chain = _reply_chain(7)
+
+    # Replies below the fifth level are shown at the fifth, after the comment they answer.
+    assert thread_depths(moderator_client, chain[3]) == [1, 2, 3, 4, 5, 5, 5]
+
+
+def test_comment_page_thread_follows_the_thread_depth_setting(moderator_client, settings):
+    settings.COMMENTS_THREAD_DEPTH = 3
+    chain = _reply_chain(5)
+
+    text = moderator_client.get(change_url(chain[3])).text
+
+    assert thread_depths(moderator_client, chain[3]) == [1, 2, 3, 3, 3]
+    assert 'class="form-row depth-3 this-comment"' in text
+
+
 def test_comment_page_shows_its_moderation_history(moderator_client, moderator):
     comment = PendingCommentFactory()
     comment.mark_spam(by=moderator, note="Casino links")
