@@ -105,7 +105,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="by")
     def byline(self, article):
-        return ", ".join(author.name for author in article.byline_authors)
+        return article.byline
 
     @admin.display(description="approved comments", ordering="approved_comment_count")
     def approved_comments(self, article):

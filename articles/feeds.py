@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .bylines import join_names
 from .models import Article, Category
 
 FEED_LENGTH = 20
@@ -38,7 +37,7 @@ class LatestArticlesFeed(Feed):
 
     # Names only: the feed never carries an email address.
     def item_author_name(self, article):
-        return join_names(author.name for author in article.byline_authors) or None
+        return article.byline or None
 
     def item_categories(self, article):
         return [article.category.name] if article.category else []

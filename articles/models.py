@@ -235,6 +235,22 @@ class Article(models.Model):
         """Authors in byline order; uses the prefetch from with_bylines() when present."""
         return [byline.author for byline in self.bylines.all()]
 
+    @property
+    def byline(self):
+        """The authors' names as readers say them: 'A', 'A and B', 'A, B and C'."""
+        return "".join(f"{joint}{author.name}" for joint, author in self.byline_parts)
+
+    @property
+    def byline_parts(self):
+        """(joint, author) in byline order, the joint being what goes before the author's
+        name in the byline: '', ', ' or ' and ' (for a byline whose names are links)."""
+        authors = self.byline_authors
+        last = len(authors) - 1
+        return [
+            ("" if position == 0 else " and " if position == last else ", ", author)
+            for position, author in enumerate(authors)
+        ]
+
     def comments_are_open(self, now=None):
         """Whether readers may comment now: per article, and the optional auto-close."""
         if not self.comments_open:

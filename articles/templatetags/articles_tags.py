@@ -7,7 +7,6 @@ from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.bylines import join_names
 from articles.models import Category
 from pagecache.fragments import shared
 
@@ -49,11 +48,6 @@ def news_article_data(context, article, url):
         "url": url,
         "mainEntityOfPage": url,
     }
-
-
-@register.filter
-def byline_names(article):
-    return join_names(author.name for author in article.byline_authors)
 
 
 @register.simple_tag
