@@ -96,12 +96,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="state", ordering="published_at")
     def state(self, article):
+        state = article.editorial_state
         if article.is_scheduled:
+            # Of a scheduled article, editors want to know when it goes live.
             local = timezone.localtime(article.published_at)
-            return f"Scheduled for {dateformat.format(local, 'j M Y, H:i')}"
-        if article.is_published:
-            return "Published"
-        return "Draft"
+            return f"{state} for {dateformat.format(local, 'j M Y, H:i')}"
+        return state
 
     @admin.display(description="by")
     def byline(self, article):

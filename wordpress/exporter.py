@@ -26,6 +26,8 @@ COMMENT_APPROVED = {
     Comment.Status.SPAM: "spam",
     Comment.Status.REMOVED: "trash",
 }
+# WordPress's post status for each of our editorial states (Article.editorial_state).
+POST_STATUSES = {"Draft": "draft", "Scheduled": "future", "Published": "publish"}
 _ZERO_DATE = "0000-00-00 00:00:00"
 
 
@@ -131,10 +133,7 @@ def _bylines():
 def _write_article(w, article, site_url, offset):
     post_id = article.wordpress_id or article.pk + offset
     authors = article.byline_authors
-    if article.status == Article.Status.DRAFT:
-        status = "draft"
-    else:
-        status = "future" if article.is_scheduled else "publish"
+    status = POST_STATUSES[article.editorial_state]
     date = article.published_at
     w(
         f"<item>\n<title>{cdata(escape(article.title))}</title>\n"

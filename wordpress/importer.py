@@ -362,8 +362,7 @@ class WxrImporter:
             Article.tags.through(article=article, tag=tag)
             for tag in dict.fromkeys(self._tag(*t) for t in tags)
         )
-        state = "scheduled" if article.is_scheduled else article.status
-        self.summary.articles_created[state] += 1
+        self.summary.articles_created[article.editorial_state.lower()] += 1
         return article
 
     def _flush(self):
