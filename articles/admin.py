@@ -4,12 +4,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
-from django.db.models import Count, Q
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
-
-from comments.models import Comment
 
 from .models import Article, ArticleAuthor, Author, Category, Tag
 
@@ -51,8 +48,6 @@ class ArticleAdmin(admin.ModelAdmin):
         "state",
         "byline",
         "category",
-        "approved_comments",
-        "pending_comments",
         "view_link",
     ]
     list_filter = [EditorialStateFilter, "status", "published_at", "category"]
@@ -77,19 +72,7 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_bylines()
-            .annotate(
-                approved_comment_count=Count(
-                    "comments", filter=Q(comments__status=Comment.Status.APPROVED)
-                ),
-                pending_comment_count=Count(
-                    "comments", filter=Q(comments__status=Comment.Status.PENDING)
-                ),
-            )
-        )
+        return super().get_queryset(request).with_bylines()
 
     def view_on_site(self, article):
         return article.staff_url()
@@ -106,14 +89,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="by")
     def byline(self, article):
         return article.byline
-
-    @admin.display(description="approved comments", ordering="approved_comment_count")
-    def approved_comments(self, article):
-        return intcomma(article.approved_comment_count)
-
-    @admin.display(description="pending comments", ordering="pending_comment_count")
-    def pending_comments(self, article):
-        return intcomma(article.pending_comment_count)
 
     @admin.display(description="")
     def view_link(self, article):

@@ -11,7 +11,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,6 +20,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
+from articles.admin import ArticleAdmin
 from articles.models import Article
 
 from .models import Comment, CommentStatusChange
@@ -431,6 +432,44 @@ class CommentAdmin(admin.ModelAdmin):
             "query_string": request.GET.urlencode(),
         }
         return TemplateResponse(request, "admin/comments/comment/erase_personal_data.html", context)
+
+
+# The editors' article list, from the articles app, with each article's comments counted:
+# articles know nothing of comments.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithCommentsAdmin(ArticleAdmin):
+    # The counts go before the last column, the link to the article.
+    list_display = [
+        *ArticleAdmin.list_display[:-1],
+        "approved_comments",
+        "pending_comments",
+        *ArticleAdmin.list_display[-1:],
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_comment_count=Count(
+                    "comments", filter=Q(comments__status=Comment.Status.APPROVED)
+                ),
+                pending_comment_count=Count(
+                    "comments", filter=Q(comments__status=Comment.Status.PENDING)
+                ),
+            )
+        )
+
+    @admin.display(description="approved comments", ordering="approved_comment_count")
+    def approved_comments(self, article):
+        return intcomma(article.approved_comment_count)
+
+    @admin.display(description="pending comments", ordering="pending_comment_count")
+    def pending_comments(self, article):
+        return intcomma(article.pending_comment_count)
 
 
 def commenter_emails(queryset):
