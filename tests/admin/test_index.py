@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import CommentFactory, PendingCommentFactory
@@ -22,6 +24,16 @@ def test_pending_count_is_in_the_header_of_other_admin_pages(moderator_client):
     text = moderator_client.get(reverse("admin:comments_comment_changelist")).text
 
     assert "Pending comments: 1" in text
+
+
+def test_pending_count_is_counted_once_for_the_header_and_the_index(moderator_client):
+    PendingCommentFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        moderator_client.get(reverse("admin:index"))
+
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "comments_comment" in q["sql"]]
+    assert len(counts) == 1
 
 
 def test_editors_are_not_shown_the_pending_count(editor_client):

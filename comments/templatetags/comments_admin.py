@@ -1,0 +1,25 @@
+"""The moderation queue's size, for the admin's own pages (templates/admin/)."""
+
+from django import template
+
+from ..admin import MODERATE_PERMISSION
+from ..models import Comment
+
+register = template.Library()
+
+_PENDING_COUNT = "comments_admin.pending_comments_count"
+
+
+@register.simple_tag(takes_context=True)
+def pending_comments_count(context):
+    """How many comments wait for moderation, for a moderator to see; None for other users.
+
+    One indexed count per page, however many places on it show the number: kept in the
+    render context, which a page's whole chain of extended templates shares.
+    """
+    render_context = context.render_context
+    if _PENDING_COUNT not in render_context:
+        user = getattr(context.get("request"), "user", None)
+        may_moderate = user is not None and user.is_active and user.has_perm(MODERATE_PERMISSION)
+        render_context[_PENDING_COUNT] = Comment.objects.pending().count() if may_moderate else None
+    return render_context[_PENDING_COUNT]
