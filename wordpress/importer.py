@@ -23,7 +23,7 @@ from newsroom.db import RowInserter
 from pagecache.generation import changes_deferred, content_changed
 
 from .content import convert_post_content, plain_text
-from .wxr import WxrAuthor, WxrItem, WxrTerm, read_wxr
+from .wxr import BYLINES_META_KEY, WxrAuthor, WxrItem, WxrTerm, read_wxr
 
 ARTICLE_STATUSES = {
     "publish": Article.Status.PUBLISHED,
@@ -40,8 +40,6 @@ COMMENT_STATUSES = {
     "post-trashed": Comment.Status.REMOVED,
 }
 IMPORTED_NOTE = "Imported from WordPress"
-# Written by our export: the whole byline, where WordPress keeps one author per post.
-BYLINES_META_KEY = "_newsroom_bylines"
 COMMENT_BATCH_SIZE = 2000
 
 

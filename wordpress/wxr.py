@@ -1,4 +1,6 @@
-"""Reading WordPress eXtended RSS (WXR 1.0–1.2) as a stream of plain records.
+"""WordPress eXtended RSS (WXR 1.0–1.2): what writing it needs (namespaces, CDATA, our
+post meta), shared by the exporter and the importer, and reading it as a stream of plain
+records.
 
 Hostile XML is refused before anything is read from the document: defusedxml parses the
 prolog, where a DTD with entity declarations (billion laughs, external entities) would
@@ -26,6 +28,16 @@ _NAMESPACE_PREFIXES = [
     (re.compile(r"wellformedweb\.org/CommentAPI/?$"), "wfw"),
 ]
 
+# The namespaces a WXR 1.2 file declares, as WordPress writes them (what exports write).
+NAMESPACES = {
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wp": "http://wordpress.org/export/1.2/",
+}
+# Post meta of our own export: the whole byline, where WordPress keeps one author per post.
+BYLINES_META_KEY = "_newsroom_bylines"
 
 # Characters XML 1.0 cannot carry at all, even in CDATA.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -35,6 +47,12 @@ def cdata(text):
     """Text as CDATA; a "]]>" inside is split across two sections, as WordPress does."""
     text = NOT_XML.sub("", text or "")
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def rss_start_tag():
+    """The <rss> start tag of a WXR 1.2 file, declaring its namespaces."""
+    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
+    return f'<rss version="2.0" {declarations}>'
 
 
 class WxrError(Exception):
