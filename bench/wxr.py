@@ -1,7 +1,7 @@
 """WordPress import throughput and peak memory on a generated export.
 
 `measure_import()` (called by bench/run.py) generates the file with
-wordpress/synthetic.py, then runs `manage.py import_wxr` on a fresh SQLite database in a
+bench/synthetic.py, then runs `manage.py import_wxr` on a fresh SQLite database in a
 child process of its own, whose peak resident memory os.wait4 reports.
 `python -m bench.wxr generate PATH POSTS COMMENTS_PER_POST` and `... count` are the
 Django-side helpers it runs.
@@ -34,8 +34,6 @@ def run_python(args, env, timeout=900):
 
 def measure_import(env: dict, scratch: Path, *, comments: int, comments_per_post: int = 100):
     """Import a generated export of `comments` comments; throughput and peak RSS."""
-    if not (ROOT / "wordpress" / "synthetic.py").exists():
-        return {"skipped": "wordpress/synthetic.py is not on this branch"}
     env = {**env, "DATABASE_URL": f"sqlite:///{scratch / 'bench-wxr.sqlite3'}"}
     export = scratch / "synthetic-export.xml"
     posts = max(1, comments // comments_per_post)
@@ -87,7 +85,7 @@ def main():
     django.setup()
     command, *args = sys.argv[1:]
     if command == "generate":
-        from wordpress.synthetic import write_synthetic_wxr
+        from bench.synthetic import write_synthetic_wxr
 
         path, posts, per_post = args
         write_synthetic_wxr(path, posts=int(posts), comments_per_post=int(per_post))

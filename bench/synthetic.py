@@ -1,6 +1,6 @@
 """A made-up WordPress export of any size, for measuring the importer.
 
-    from wordpress.synthetic import write_synthetic_wxr
+    from bench.synthetic import write_synthetic_wxr
     write_synthetic_wxr("/tmp/big.xml", posts=1000, comments_per_post=100)
 
 Comments are threaded (about a third are replies), mostly approved, and about one in
@@ -10,7 +10,7 @@ ten carries a link, as real comment sections do.
 import random
 from datetime import UTC, datetime, timedelta
 
-from .wxr import cdata
+from wordpress.wxr import cdata, rss_start_tag
 
 _WORDS = [
     "council", "budget", "vote", "street", "library", "school", "water", "park", "housing",
@@ -32,11 +32,7 @@ def write_synthetic_wxr(path, *, posts=1000, comments_per_post=100, seed=7):
     with open(path, "w", encoding="utf-8") as out:
         w = out.write
         w(
-            '<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" '
-            'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
+            f'<?xml version="1.0" encoding="UTF-8" ?>\n{rss_start_tag()}\n<channel>\n'
             "<title>Synthetic</title><wp:wxr_version>1.2</wp:wxr_version>\n"
             "<wp:author><wp:author_login>editor</wp:author_login>"
             "<wp:author_display_name>The Editor</wp:author_display_name></wp:author>\n"
