@@ -123,6 +123,37 @@ def _term_slug(slug, name):
     return slugify(unquote(slug)) or slugify(name) or slugify(name, allow_unicode=True)
 
 
+def reply_levels(parent_of):
+    """The comments of `parent_of` (key -> its parent's key, or None) in reply levels, so
+    that each level's parents are in an earlier one: a list of lists of keys.
+
+    A comment whose parent is not among them is at level 0; so is one comment of each loop
+    of replies (a hand-edited file), which breaks the loop. Keys keep their order within a
+    level.
+    """
+    depths = {}
+    for key in parent_of:
+        # Up the chain to a comment whose depth is known; then down it, counting.
+        # Without recursion: an imported reply chain may be very long.
+        chain, chained, current = [], set(), key
+        while current not in depths:
+            parent = parent_of[current]
+            if parent is None or parent not in parent_of or parent in chained or parent == current:
+                depths[current] = 0
+                break
+            chain.append(current)
+            chained.add(current)
+            current = parent
+        depth = depths[current]
+        for child in reversed(chain):
+            depth += 1
+            depths[child] = depth
+    levels = defaultdict(list)
+    for key in parent_of:
+        levels[depths[key]].append(key)
+    return [levels[depth] for depth in sorted(levels)]
+
+
 @dataclass
 class _PendingComment:
     article_id: int
@@ -339,33 +370,16 @@ class WxrImporter:
             else:
                 new[key] = p
 
-        depth_cache = {}
-
-        def depth(key):
-            chain, chained, current = [], set(), key
-            while current not in depth_cache:
-                parent = (current[0], new[current].record.parent_id)
-                if parent[1] == 0 or parent not in new or parent in chained or parent == current:
-                    depth_cache[current] = 0
-                    break
-                chain.append(current)
-                chained.add(current)
-                current = parent
-            level = depth_cache[current]
-            for child in reversed(chain):
-                level += 1
-                depth_cache[child] = level
-            return depth_cache[key]
-
-        levels = defaultdict(list)
-        for key in new:
-            levels[depth(key)].append(key)
+        parent_of = {
+            key: (key[0], p.record.parent_id) if p.record.parent_id else None
+            for key, p in new.items()
+        }
         # Only the primary keys of comments that have replies are read back.
-        replied_to = {(key[0], p.record.parent_id) for key, p in new.items()}
+        replied_to = set(parent_of.values())
 
-        for level in sorted(levels):
+        for level in reply_levels(parent_of):
             rows = []
-            for key in levels[level]:
+            for key in level:
                 record = new[key].record
                 parent_pk = None
                 if record.parent_id:
@@ -376,7 +390,7 @@ class WxrImporter:
                         ] += 1
                 rows.append(self._comment(key[0], record, parent_pk))
             self._comment_inserter.insert(rows)
-            parents = [key for key in levels[level] if key in replied_to]
+            parents = [key for key in level if key in replied_to]
             if parents:
                 for article_id, wordpress_id, pk in Comment.objects.filter(
                     article_id__in={article_id for article_id, _ in parents},
