@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .models import Comment
-from .moderation import SubmissionSignals
+from .moderation import SubmissionEvidence
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525
@@ -136,7 +136,7 @@ class CommentForm(forms.Form):
         self.article = article
         self.user = user if user is not None and user.is_authenticated else None
         self.parent_comment = None
-        self.signals = None
+        self.evidence = None
         self.form_is_stale = False
         super().__init__(*args, **kwargs)
         if not self.is_bound:
@@ -192,7 +192,7 @@ class CommentForm(forms.Form):
         if not valid:
             # Only a bot sends a form we never signed: moderation marks it as spam, and
             # the sender is not told.
-            self.signals = SubmissionSignals(timestamp_valid=False)
+            self.evidence = SubmissionEvidence(timestamp_valid=False)
             return token
         age = time.time() - issued
         if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
@@ -202,7 +202,7 @@ class CommentForm(forms.Form):
             self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
             self.form_is_stale = True
             return token
-        self.signals = SubmissionSignals(seconds_to_submit=max(age, 0.0))
+        self.evidence = SubmissionEvidence(seconds_to_submit=max(age, 0.0))
         return token
 
     def clean(self):
@@ -225,9 +225,14 @@ class CommentForm(forms.Form):
                     "article, so your reply was not posted.",
                     code="invalid_parent",
                 )
-        if self.signals is not None:
-            self.signals = self.signals.with_honeypot(bool(cleaned.get("subject")))
+        if self.evidence is not None:
+            self.evidence = self.evidence.with_honeypot(bool(cleaned.get("subject")))
         return cleaned
+
+    @property
+    def signals(self):
+        # The old name of `evidence`, while comments/views.py still reads it.
+        return self.evidence
 
     def author_details(self):
         """Name, email and website as the reader gave them (for the remember-me cookie)."""

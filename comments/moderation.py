@@ -17,8 +17,9 @@ Status = Comment.Status
 
 
 @dataclass(frozen=True)
-class SubmissionSignals:
-    """What the form observed about how it was filled in (see comments/forms.py)."""
+class SubmissionEvidence:
+    """What the form observed about how it was filled in, for the rules to weigh (see
+    comments/forms.py)."""
 
     timestamp_valid: bool = True
     seconds_to_submit: float | None = None
@@ -80,7 +81,7 @@ class CommentModerator:
             min_seconds_to_submit=settings.COMMENTS_MIN_SECONDS_TO_SUBMIT,
         )
 
-    def moderate(self, comment, signals):
+    def moderate(self, comment, evidence):
         """The Decision for a new, unsaved comment, given how its form was filled in."""
         rules = (
             self.honeypot,
@@ -91,23 +92,23 @@ class CommentModerator:
             self.returning_author,
         )
         for rule in rules:
-            decision = rule(comment, signals)
+            decision = rule(comment, evidence)
             if decision is not None:
                 return decision
         return HELD_BY_DEFAULT
 
-    def honeypot(self, comment, signals):
-        if signals.honeypot_filled:
+    def honeypot(self, comment, evidence):
+        if evidence.honeypot_filled:
             return Decision(Status.SPAM, "Spam: the hidden honeypot field was filled in.")
         return None
 
-    def forged_timestamp(self, comment, signals):
-        if not signals.timestamp_valid:
+    def forged_timestamp(self, comment, evidence):
+        if not evidence.timestamp_valid:
             return Decision(Status.SPAM, "Spam: the form's timestamp was missing or forged.")
         return None
 
-    def too_fast(self, comment, signals):
-        seconds = signals.seconds_to_submit
+    def too_fast(self, comment, evidence):
+        seconds = evidence.seconds_to_submit
         if seconds is not None and seconds < self.min_seconds_to_submit:
             return Decision(
                 Status.SPAM,
@@ -116,7 +117,7 @@ class CommentModerator:
             )
         return None
 
-    def disallowed_word(self, comment, signals):
+    def disallowed_word(self, comment, evidence):
         if self._disallowed is None:
             return None
         # As WordPress: the name, email and website count as much as the text.
@@ -128,7 +129,7 @@ class CommentModerator:
             return Decision(Status.SPAM, f"Spam: contains the disallowed word “{match[0]}”.")
         return None
 
-    def too_many_links(self, comment, signals):
+    def too_many_links(self, comment, evidence):
         links = count_links(comment.body_html or render_comment_body(comment.body))
         if links > self.max_links:
             return Decision(
@@ -137,7 +138,7 @@ class CommentModerator:
             )
         return None
 
-    def returning_author(self, comment, signals):
+    def returning_author(self, comment, evidence):
         if not self.auto_approve_returning:
             return None
         if comment.user_id is not None:
@@ -160,6 +161,6 @@ class CommentModerator:
         return None
 
 
-def moderate(comment, signals):
+def moderate(comment, evidence):
     """The site's policy, as configured in settings, applied to a new comment."""
-    return CommentModerator.from_settings().moderate(comment, signals)
+    return CommentModerator.from_settings().moderate(comment, evidence)

@@ -8,7 +8,7 @@ from django.core import signing
 
 from comments.forms import issue_timestamp
 from comments.models import Comment
-from comments.moderation import CommentModerator, SubmissionSignals
+from comments.moderation import CommentModerator, SubmissionEvidence
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,11 +191,11 @@ def test_moderator_decides_without_the_web():
     article = ArticleFactory()
     comment = Comment(article=article, author_name="A", author_email="a@x.example", body="hi")
 
-    assert moderator.moderate(comment, SubmissionSignals(seconds_to_submit=10)).status == (
+    assert moderator.moderate(comment, SubmissionEvidence(seconds_to_submit=10)).status == (
         Comment.Status.PENDING
     )
     comment.body = "casino"
-    assert moderator.moderate(comment, SubmissionSignals(seconds_to_submit=10)).status == (
+    assert moderator.moderate(comment, SubmissionEvidence(seconds_to_submit=10)).status == (
         Comment.Status.SPAM
     )
 
