@@ -229,11 +229,6 @@ class CommentForm(forms.Form):
             self.evidence = self.evidence.with_honeypot(bool(cleaned.get("subject")))
         return cleaned
 
-    @property
-    def signals(self):
-        # The old name of `evidence`, while comments/views.py still reads it.
-        return self.evidence
-
     def author_details(self):
         """Name, email and website as the reader gave them (for the remember-me cookie)."""
         return {key: self.cleaned_data.get(key, "") for key in ("name", "email", "url")}

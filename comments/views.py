@@ -39,7 +39,7 @@ def post_comment(request, article_id):
         form.add_error(None, refusal.message)
         return render_article(request, article, status=refusal.status, comment_form=form)
 
-    moderate(comment, form.signals).apply_to(comment)
+    moderate(comment, form.evidence).apply_to(comment)
     with transaction.atomic():
         comment.save()
 
