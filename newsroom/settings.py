@@ -184,6 +184,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("newsroom_forms",)
 CRISPY_TEMPLATE_PACK = "newsroom_forms"
 
 LOGIN_URL = "admin:login"
+# The admin is the only place anyone logs in: a login whose `next` is refused (another
+# host, a script URL) lands there, not on Django's /accounts/profile/ (a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Pagination and comment settings; each can be tuned from the environment.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
