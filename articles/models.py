@@ -202,6 +202,12 @@ class Article(models.Model):
         if self.original_url and not self.original_outlet:
             raise ValidationError({"original_outlet": "Name the outlet the piece came from."})
 
+    def may_be_previewed_by(self, user):
+        """Whether `user` may read this article at its preview: an article readers cannot
+        see yet only with the article view permission (editors), one they can by any staff
+        (a pending comment's admin link leads moderators there)."""
+        return self.is_published or user.has_perm("articles.view_article")
+
     @property
     def is_published(self):
         return (
