@@ -132,6 +132,18 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "bio", "user", "notify_on_approved_comment"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The choices are also what the field accepts: a posted account outside them is
+        # refused on save, whatever the dropdown showed.
+        user_field = form.base_fields["user"]
+        user_field.queryset = (obj or Author()).linkable_accounts(request.user)
+        user_field.error_messages["invalid_choice"] = (
+            "You may link only yourself or a staff account that is not a superuser and "
+            "has no author profile yet."
+        )
+        return form
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -38,6 +39,22 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def linkable_accounts(self, by):
+        """The accounts `by` may link to this author profile.
+
+        A superuser may link any. Anyone else only themselves or a staff account with no
+        profile of its own that is not a superuser: a byline must not become a way to
+        take over, or speak for, an account with more rights. The account already linked
+        stays a choice, so the rest of the profile can still be edited.
+        """
+        accounts = get_user_model().objects.all()
+        if by.is_superuser:
+            return accounts
+        allowed = Q(pk=by.pk) | Q(is_staff=True, is_superuser=False, author_profile__isnull=True)
+        if self.user_id is not None:
+            allowed |= Q(pk=self.user_id)
+        return accounts.filter(allowed)
 
 
 class Category(models.Model):
@@ -201,6 +218,12 @@ class Article(models.Model):
             raise ValidationError({"published_at": "A published article needs a date."})
         if self.original_url and not self.original_outlet:
             raise ValidationError({"original_outlet": "Name the outlet the piece came from."})
+
+    def may_be_previewed_by(self, user):
+        """Whether `user` may read this article at its preview: an article readers cannot
+        see yet only with the article view permission (editors), one they can by any staff
+        (a pending comment's admin link leads moderators there)."""
+        return self.is_published or user.has_perm("articles.view_article")
 
     @property
     def is_published(self):

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -108,6 +109,8 @@ def article_detail(request, year, month, day, slug):
 @staff_member_required
 def article_preview(request, pk):
     article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
+    if not article.may_be_previewed_by(request.user):
+        raise PermissionDenied("You do not have permission to read unpublished articles.")
     return render_article(request, article, preview=True)
 
 

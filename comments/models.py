@@ -1,3 +1,5 @@
+import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -6,7 +8,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, Concat, Lower, Substr
+from django.db.models.functions import Cast, Coalesce, Concat, Lower, Substr
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,8 +151,9 @@ class CommentQuerySet(models.QuerySet):
         """Anonymise these comments as WordPress's eraser does; optionally drop the text.
 
         The name becomes "Anonymous"; email, website, IP address, user agent and the link
-        to a user account are cleared. Each comment gets an audit row (status unchanged,
-        with a note) and, with a user, an admin history entry. Returns the number erased.
+        to a user account are cleared, and the name leaves the comments' admin history
+        entries too. Each comment gets an audit row (status unchanged, with a note) and,
+        with a user, an admin history entry. Returns the number erased.
         """
         now, batch_id = timezone.now(), uuid.uuid4()
         note = "Personal data erased" + (", text removed" if remove_text else "") + "."
@@ -179,7 +182,10 @@ class CommentQuerySet(models.QuerySet):
                 },
             )
             batch = CommentStatusChange.objects.batch(batch_id)
-            Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
+            erasing = Comment.objects.filter(pk__in=batch.values("comment_id"))
+            names = set(erasing.values_list("author_name", flat=True))
+            erasing.update(**fields)
+            _forget_names_in_admin_history(erasing, names)
             # update() sends no signal: the erased names must leave cached pages at once.
             content_changed()
             if by is not None and erased:
@@ -188,6 +194,56 @@ class CommentQuerySet(models.QuerySet):
 
 
 ERASED_TEXT = "[This comment was removed at its author's request.]"
+
+
+def _forget_names_in_admin_history(comments, names):
+    """Rewrite the admin history (LogEntry) of these already anonymised comments: their
+    titles ("Alice Victim on …") from the comments as they are now, and each of `names`
+    in their change messages as "Anonymous"."""
+    titles = {str(c.pk): str(c)[:200] for c in comments.select_related("article")}
+    entries = list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment),
+            object_id__in=comments.values(as_text=Cast("pk", models.TextField())),
+        )
+    )
+    for entry in entries:
+        entry.object_repr = titles[entry.object_id]
+        entry.change_message = _without_names(entry.change_message, names)
+    LogEntry.objects.bulk_update(entries, ["object_repr", "change_message"], batch_size=500)
+
+
+def _without_names(message, names):
+    """`message` with each of `names` (whole words, any case) replaced by "Anonymous".
+
+    The admin's own messages are JSON: only its strings are rewritten, so a name that is
+    also one of its keys ("changed") cannot break it."""
+    pattern = re.compile(
+        "|".join(
+            rf"(?<!\w){re.escape(name)}(?!\w)"
+            for name in sorted(names, key=len, reverse=True)
+            if name.strip() and name != "Anonymous"
+        )
+        or r"(?!)",
+        re.IGNORECASE,
+    )
+
+    def scrub(value):
+        if isinstance(value, str):
+            return pattern.sub("Anonymous", value)
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        return value
+
+    try:
+        structured = json.loads(message)
+    except ValueError:
+        return scrub(message)
+    if not isinstance(structured, list | dict):
+        return scrub(message)
+    return json.dumps(scrub(structured))
 
 
 def public_url(path):

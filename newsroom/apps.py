@@ -11,3 +11,10 @@ class NewsroomConfig(AppConfig):
 
     name = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from axes.signals import user_locked_out
+
+        from .login_lockout import log_lockout
+
+        user_locked_out.connect(log_lockout, dispatch_uid="newsroom.log_lockout")

@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and SECURE_SSL; see README.md
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "axes",
     "crispy_forms",
     "huey.contrib.djhuey",
     "csp",
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Answers a login that hit the lock-out with the admin's "locked" page.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees the 404s of every view: old WordPress links redirect to articles.
     "wordpress.middleware.WordPressRedirectMiddleware",
 ]
@@ -184,6 +188,26 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("newsroom_forms",)
 CRISPY_TEMPLATE_PACK = "newsroom_forms"
 
 LOGIN_URL = "admin:login"
+# The admin is the only place anyone logs in: a login whose `next` is refused (another
+# host, a script URL) lands there, not on Django's /accounts/profile/ (a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Admin login lock-out (django-axes, newsroom/login_lockout.py): after this many failed
+# logins for one username, or from one client IP address, logging in is refused for this
+# many minutes (each new try starts them again). Counted in the database, with the client
+# IP from the same rule as comment flood control (COMMENTS_TRUSTED_PROXIES). Unlock with
+# the admin's "Access attempts" or `manage.py axes_reset_username NAME` / `axes_reset_ip`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "comments.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.login_lockout.locked_out_response"
+# Its start-up banner would land in every management command's output (logs go to stdout).
+AXES_VERBOSE = False
 
 # Pagination and comment settings; each can be tuned from the environment.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)

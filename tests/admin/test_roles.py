@@ -21,7 +21,7 @@ def test_the_two_groups_exist_after_migrating():
     assert set(Group.objects.values_list("name", flat=True)) >= {"Moderators", "Editors"}
 
 
-def test_moderators_hold_only_comment_permissions():
+def test_moderators_hold_only_comment_and_login_unlock_permissions():
     codenames = set(
         Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
     )
@@ -32,6 +32,10 @@ def test_moderators_hold_only_comment_permissions():
         "moderate_comment",
         "view_commenter_personal_data",
         "view_commentstatuschange",
+        # Failed admin logins (django-axes): see them, and unlock by deleting the attempts.
+        "view_accessattempt",
+        "delete_accessattempt",
+        "view_accesslog",
     }
 
 

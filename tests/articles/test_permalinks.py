@@ -1,12 +1,21 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    """Staff who may read unpublished articles (the Editors group has the permission)."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
 
 
 @pytest.fixture
@@ -64,9 +73,9 @@ def test_preview_of_a_draft_is_for_staff_only(client):
     assert client.get(url).status_code == 302
 
 
-def test_staff_preview_of_a_draft_is_marked_as_draft_and_never_cached(client):
+def test_staff_preview_of_a_draft_is_marked_as_draft_and_never_cached(client, editor):
     draft = ArticleFactory(title="Ferry notes", status=Article.Status.DRAFT, published_at=None)
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(editor)
 
     response = client.get(reverse("articles:preview", kwargs={"pk": draft.pk}))
 
@@ -80,9 +89,9 @@ def test_staff_preview_of_a_draft_is_marked_as_draft_and_never_cached(client):
     assert '<meta name="robots" content="noindex, nofollow">' in page
 
 
-def test_staff_preview_of_a_scheduled_article_says_when_it_goes_live(client):
+def test_staff_preview_of_a_scheduled_article_says_when_it_goes_live(client, editor):
     scheduled = ArticleFactory(published_at=datetime(2099, 5, 1, 9, 30, tzinfo=UTC))
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(editor)
 
     page = client.get(reverse("articles:preview", kwargs={"pk": scheduled.pk})).content.decode()
 
