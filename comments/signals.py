@@ -3,6 +3,7 @@
 import django.dispatch
 from django.db import transaction
 
+from newsroom.outbox import enqueue
 from pagecache.generation import content_changed
 
 # Sent inside the transaction of every status change (one per change_status() call),
@@ -24,8 +25,9 @@ def notify_moderators_of_held_comment(sender, instance, created, raw=False, **kw
         return
     from .tasks import notify_moderators_of_held_comment as task
 
-    # robust: a queue that is down must not turn a saved comment into an error page.
-    transaction.on_commit(lambda: task(instance.pk), robust=True)
+    # A queue that is down keeps the task for later (outbox); robust: nor must anything
+    # else here turn a saved comment into an error page.
+    transaction.on_commit(lambda: enqueue(task, instance.pk), robust=True)
 
 
 def notify_authors_of_approval(sender, to_status, batch, **kwargs):
@@ -35,7 +37,7 @@ def notify_authors_of_approval(sender, to_status, batch, **kwargs):
         return
     from .tasks import notify_authors_of_approved_comments as task
 
-    transaction.on_commit(lambda: task(str(batch)), robust=True)
+    transaction.on_commit(lambda: enqueue(task, str(batch)), robust=True)
 
 
 def comment_saved(sender, instance, created=False, **kwargs):

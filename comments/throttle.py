@@ -9,6 +9,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 from .models import Comment
 
@@ -81,8 +82,24 @@ def is_duplicate(comment):
     return same_author.filter(article_id=comment.article_id, body=comment.body).exists()
 
 
+# Flood limits kept by this process alone, for while the shared cache keeps nothing.
+_fallback_slots = LocMemCache("comments-flood-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
 def claim_posting_slot(ip_address):
+    """Whether this client may post now (and then nobody else may for a while).
+
+    Fails open: when the cache is down, each process keeps the limit on its own, so a
+    client gets one comment per process per COMMENTS_FLOOD_SECONDS; moderation and the
+    duplicate check (in the database) still hold. Readers keep being able to comment.
+    """
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if seconds <= 0:
         return True
-    return cache.add(f"comments:flood:{ip_address or 'unknown'}", True, timeout=seconds)
+    key = f"comments:flood:{ip_address or 'unknown'}"
+    if cache.add(key, True, timeout=seconds):
+        return True
+    if cache.has_key(key):
+        return False
+    # Not added, yet no one holds the slot: the cache keeps nothing.
+    return _fallback_slots.add(key, True, timeout=seconds)

@@ -1,4 +1,5 @@
-"""`/healthz` for load balancers: 200 "ok" when the database and the cache answer.
+"""`/healthz` for load balancers: 200 "ok" when the database and the cache answer,
+200 "degraded" when only the database does, 503 "unavailable" when the database does not.
 
 Served by a middleware ahead of host validation, sessions and the page cache: probes
 come by IP and must never be cached. The body never says what failed (the log does).
@@ -17,8 +18,8 @@ logger = logging.getLogger(__name__)
 PATH = "/healthz"
 
 
-def services_answer():
-    """Whether the database and the cache both answer a round trip now."""
+def database_answers():
+    """Whether the database answers a round trip now: without it, nothing can be served."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -26,6 +27,12 @@ def services_answer():
     except Exception:
         logger.exception("Health check: the database does not answer")
         return False
+    return True
+
+
+def cache_answers():
+    """Whether the cache keeps what is stored in it now. Without it the site still serves
+    every page, uncached (newsroom/cache.py): degraded, not down."""
     probe = uuid.uuid4().hex
     try:
         cache.set("healthz:probe", probe, timeout=10)
@@ -49,9 +56,13 @@ class HealthCheckMiddleware:
             response = HttpResponse(status=405, content_type="text/plain")
             response["Allow"] = "GET, HEAD"
             return response
-        if services_answer():
-            response = HttpResponse("ok\n", content_type="text/plain")
-        else:
+        if not database_answers():
             response = HttpResponse("unavailable\n", status=503, content_type="text/plain")
+        elif not cache_answers():
+            # Still a 200: a load balancer that took every server out for it would turn a
+            # slower site into no site. Monitoring reads the body.
+            response = HttpResponse("degraded\n", content_type="text/plain")
+        else:
+            response = HttpResponse("ok\n", content_type="text/plain")
         add_never_cache_headers(response)
         return response

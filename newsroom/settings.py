@@ -143,6 +143,12 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis that is down or unreachable costs a request this long at the most,
+            # then pages are rendered uncached (newsroom/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("CACHE_TIMEOUT_SECONDS", 1),
+                "socket_timeout": env_int("CACHE_TIMEOUT_SECONDS", 1),
+            },
         }
     }
 elif os.environ.get("CACHE_DIR"):

@@ -48,8 +48,11 @@ _local_copies = _LocalCopies(size=64)
 
 def lookup(key):
     """(value, generation): what is stored under `key` for the current generation (None if
-    nothing is), and that generation, for `store` to keep a value rendered now under."""
+    nothing is), and that generation, for `store` to keep a value rendered now under
+    (None when the cache keeps nothing: then the value is rendered and not stored)."""
     generation = current_generation()
+    if generation is None:
+        return None, None
     local = _local_copies.get(key)
     if local is not None and local[0] == generation:
         return local[1], generation
@@ -65,6 +68,8 @@ def store(key, value, generation):
     `generation` must be the one read before the value was made: if the content changed
     meanwhile, the value is kept under a generation no one reads any more.
     """
+    if generation is None:
+        return
     cache.set(key, value, settings.PAGE_CACHE_SECONDS, version=generation)
     _local_copies.put(key, (generation, value))
 

@@ -55,26 +55,48 @@ def read_once():
         _reading.active, _reading.generation = False, None
 
 
+class _OwedGeneration:
+    """A new generation this process took while the cache kept nothing (it was down).
+
+    Should the cache come back with what it held before (a network fault rather than a
+    restart), its pages predate the change: the new generation is written before anything
+    is read from it again. Shared by the threads of the process.
+    """
+
+    owed = False
+
+
+_owed = _OwedGeneration()
+
+
 def current_generation():
-    """The generation that values stored now belong to, and that stored values must match.
+    """The generation that values stored now belong to, and that stored values must match;
+    None when the cache keeps nothing (it is down): then nothing is served from it or
+    stored in it, and every page is rendered afresh.
 
     A fresh random value (never a counter restarting at 1) when the cache has none, so that
     values stored under an older generation can never be served again.
     """
     if _reading.active and _reading.generation is not None:
         return _reading.generation
+    if _owed.owed and not _new_generation():
+        return None
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=_generation_lifetime())
-        generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
+        generation = cache.get(GENERATION_KEY)
     if _reading.active:
         _reading.generation = generation
     return generation
 
 
 def _new_generation():
+    """Take a new generation; whether the cache kept it (else it is owed, see above)."""
     _reading.generation = None
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=_generation_lifetime())
+    # Another process may have taken a newer one meanwhile: as good, it is after the change.
+    _owed.owed = cache.get(GENERATION_KEY) is None
+    return not _owed.owed
 
 
 def _generation_lifetime():

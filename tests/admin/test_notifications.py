@@ -110,16 +110,82 @@ def test_no_email_for_imported_comments(moderator, django_capture_on_commit_call
     assert mailoutbox == []
 
 
-def test_a_failing_mail_server_does_not_fail_the_comment(
-    moderator, django_capture_on_commit_callbacks, settings
-):
+class RefusingMailServer:
+    """An SMTP server (aiosmtpd) on loopback that turns mail away until told to accept it."""
+
+    def __init__(self):
+        self.refusing = True
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refusing:
+            return "451 4.3.0 Mail server busy, try again later"
+        self.received.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def mail_server(settings):
+    from aiosmtpd.controller import Controller
+
+    from tests.production.server import free_port
+
+    handler = RefusingMailServer()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_TIMEOUT = 5
+    yield handler
+    controller.stop()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        comment = PendingCommentFactory()
 
-    assert Comment.objects.filter(pk=comment.pk).exists()
+@pytest.fixture
+def real_queue(tmp_path, monkeypatch):
+    """The task queue as a consumer sees it (a SQLite file), not the suite's inline one."""
+    from huey.contrib.djhuey import HUEY
+
+    from newsroom.task_queue import WalSqliteStorage
+
+    monkeypatch.setattr(HUEY, "_immediate", False)
+    monkeypatch.setattr(
+        HUEY, "storage", WalSqliteStorage("newsroom-test", filename=str(tmp_path / "queue.db"))
+    )
+    return HUEY
+
+
+# Committed for real: the consumer closes its database connections around each task.
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_mail_server_does_not_fail_the_comment_and_the_mail_is_retried(
+    client, moderator, mail_server, real_queue, caplog
+):
+    from tests.comments.conftest import comment_data
+
+    article = ArticleFactory()
+    response = client.post(
+        reverse("comments:post", args=[article.pk]),
+        comment_data(article, comment="Was the harbour wall vote unanimous?"),
+        REMOTE_ADDR="203.0.113.7",
+    )
+    comment = Comment.objects.get()
+
+    # What the consumer does: run the task, which the mail server refuses.
+    real_queue.execute(real_queue.dequeue())
+
+    assert response.status_code == 303
+    assert comment.awaiting_moderation
+    assert mail_server.received == []
+    assert f"Could not email moderators about comment {comment.pk}; will retry." in caplog.text
+    [retry] = real_queue.read_schedule(retry_time := real_queue.scheduled()[0].eta)
+
+    # A minute later the mail server takes mail again, and the retry delivers it.
+    mail_server.refusing = False
+    real_queue.execute(retry, timestamp=retry_time)
+
+    [mail] = mail_server.received
+    assert mail.rcpt_tos == ["moderator@staff.example"]
+    assert "Was the harbour wall vote unanimous?" in mail.content.decode()
+    assert real_queue.pending_count() == real_queue.scheduled_count() == 0
 
 
 @pytest.fixture
