@@ -1,6 +1,7 @@
 """Hostile requests to the comment form: a clear 4xx or an inline error, never a 500, and
 not a single comment stored."""
 
+import logging
 from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -256,3 +257,35 @@ class TestOddRequests:
 
             assert response.status_code == 200
             assert "Held, and private." not in response.content.decode()
+
+
+def quiet_refusals(caplog):
+    """The log records of the request beyond its one "Not Found"/"Bad Request" line."""
+    return [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.ERROR or record.exc_info is not None
+    ]
+
+
+class TestAddressesThatMustNotFail:
+    """Odd addresses anyone can type: a 4xx and one short log line, never a 500."""
+
+    @pytest.mark.parametrize(
+        "path",
+        ["/99999999999999999999/01/01/x/", "/9999999999/12/02/{slug}/", "/0/01/01/{slug}/"],
+    )
+    def test_article_address_with_an_impossible_year_is_not_found(self, article, path, caplog):
+        response = Client().get(path.format(slug=article.slug))
+
+        assert response.status_code == 404
+        assert quiet_refusals(caplog) == []
+
+    @pytest.mark.parametrize(
+        "path", ["/?p=%C2%B2", "/index.php?p=%E2%91%A0", "/?p=%D9%A3", "/?p=" + "9" * 30]
+    )
+    def test_old_wordpress_link_with_a_number_that_is_no_id_is_not_found(self, path, caplog):
+        response = Client().get(path)
+
+        assert response.status_code == 404
+        assert quiet_refusals(caplog) == []
