@@ -11,6 +11,7 @@ pages they stored. The rules, in one place:
   changed the session or is marked private by its view.
 * A page is stored split at its per-visitor values (holes.py), which each visitor served
   from the cache gets fresh.
+* Public pages answer GET and HEAD alone (405 otherwise, as Django's views do).
 * Pages are kept under the content generation (generation.py): a page of an older one is
   never served, the next request renders afresh.
 """
@@ -27,6 +28,7 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
+from django.views.decorators.http import require_safe
 
 from .fragments import lookup, store
 from .generation import read_once
@@ -136,9 +138,10 @@ class PageCacheMiddleware:
 def cache_public_page(view):
     """Serve anonymous readers from the shared page cache (see the module docstring)."""
 
+    @require_safe
     @functools.wraps(view)
     def cached_view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _is_personal(request):
+        if _is_personal(request):
             response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             response[STATUS_HEADER] = "bypass"
