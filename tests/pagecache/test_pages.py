@@ -141,12 +141,76 @@ def test_logged_in_staff_bypass_the_cache(admin_client):
     assert cache_status(admin_client.get(article.get_absolute_url())) == "bypass"
 
 
-def test_pagination_is_cached_but_other_query_strings_bypass(client):
+def test_pagination_is_cached_but_other_query_strings_bypass(client, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    ArticleFactory.create_batch(2)
+    assert cache_status(client.get("/?page=2")) == "miss"
+    assert cache_status(Client().get("/?page=2")) == "hit"
+    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+
+
+def stored_addresses(addresses):
+    """The (address, host) pairs a page is stored under in the shared cache."""
+    current = generation.current_generation()
+    return [
+        (address, host)
+        for address, host in addresses
+        if cache.get(
+            middleware.page_key(RequestFactory().get(address, HTTP_HOST=host)), version=current
+        )
+        is not None
+    ]
+
+
+def test_only_the_canonical_address_of_a_page_is_stored(settings):
+    settings.ARTICLES_PER_PAGE = 1
+    ArticleFactory.create_batch(3)
+    canonical = [("/?page=2", "testserver"), ("/", "testserver")]
+    variants = [
+        *((f"/?page={'0' * zeros}2", "testserver") for zeros in range(1, 40)),
+        *((f"/?page=2&cpage={number}", "testserver") for number in range(2, 40)),
+        *((f"/?cpage=x{number}", "testserver") for number in range(40)),
+        *(("/?page=2", f"testserver:{port}") for port in range(1, 40)),
+        ("/?page=1", "testserver"),
+        ("/?page=+2", "testserver"),
+        ("/?page=%20%202", "testserver"),
+        ("/?page=%D9%A2", "testserver"),  # an Arabic-Indic 2, which int() reads
+        ("/?page=2&page=2", "testserver"),
+        ("/?page=last", "testserver"),
+        ("/?page=2", "TestServer"),
+        ("/?page=2", "testserver:80"),  # the server's own port: the same as without
+    ]
+
+    for address, host in canonical + variants:
+        assert Client().get(address, HTTP_HOST=host).status_code == 200, (address, host)
+
+    assert stored_addresses(canonical + variants) == canonical + [("/?page=2", "testserver:80")]
+
+
+def test_a_host_allowed_only_by_a_pattern_is_served_but_not_stored(settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".example.com"]
     ArticleFactory()
-    assert cache_status(client.get("/?page=1")) == "miss"
-    assert cache_status(Client().get("/?page=1")) == "hit"
-    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
-    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+    hosts = [f"reader{number}.example.com" for number in range(20)]
+
+    for host in hosts:
+        assert cache_status(Client().get("/", HTTP_HOST=host)) == "bypass"
+
+    assert stored_addresses(("/", host) for host in hosts) == []
+
+
+def test_comments_page_past_the_last_is_served_as_the_last_but_not_stored():
+    article = ArticleFactory()
+    CommentFactory(article=article)
+    url = article.get_absolute_url()
+    addresses = [(f"{url}?cpage={number}", "testserver") for number in range(2, 40)]
+
+    for address, host in addresses:
+        assert cache_status(Client().get(address, HTTP_HOST=host)) == "bypass"
+
+    assert stored_addresses(addresses) == []
+    assert cache_status(Client().get(url)) == "miss"
+    assert cache_status(Client().get(url)) == "hit"
 
 
 def test_missing_pages_are_not_cached(client):
