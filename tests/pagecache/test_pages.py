@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from comments.models import Comment
 from pagecache import fragments, generation, holes, middleware
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+from tests.pagecache import urls as pagecache_urls
 from tests.production.server import CommentFormFields
 
 pytestmark = pytest.mark.django_db
@@ -669,3 +670,20 @@ class TestGenerationReadOnce:
             generation.content_changed()
 
             assert fragments.lookup("test:value")[0] is None
+
+
+@pytest.mark.urls("tests.pagecache.urls")
+class TestPagesMarkedNotForEveryone:
+    """What a view marks as private, uncacheable or cookie-dependent is never stored."""
+
+    def test_an_unmarked_page_is_stored_so_these_tests_can_fail(self):
+        assert cache_status(Client().get("/unmarked/")) == "miss"
+        assert cache_status(Client().get("/unmarked/")) == "hit"
+        assert stored_addresses([("/unmarked/", "testserver")]) == [("/unmarked/", "testserver")]
+
+    @pytest.mark.parametrize("mark", [mark.__name__ for mark in pagecache_urls.GUARDED])
+    def test_marked_page_is_rendered_for_each_visitor_and_never_stored(self, mark):
+        first, second = Client().get(f"/{mark}/"), Client().get(f"/{mark}/")
+
+        assert (cache_status(first), cache_status(second)) == ("bypass", "bypass")
+        assert stored_addresses([(f"/{mark}/", "testserver")]) == []
