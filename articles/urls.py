@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
+from django.views.decorators.http import require_safe
 
 from pagecache.middleware import cache_public_page
 
@@ -33,26 +34,42 @@ register_converter(YearConverter, "yyyy")
 app_name = "articles"
 
 urlpatterns = [
-    path("", cache_public_page(views.FrontPageView.as_view()), name="front"),
+    path("", cache_public_page(views.FrontPageView.as_view(), query={"page"}), name="front"),
     path(
         "<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        cache_public_page(views.article_detail),
+        cache_public_page(views.article_detail, query={"cpage"}),
         name="detail",
     ),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
-    path("category/<slug:slug>/", cache_public_page(views.CategoryView.as_view()), name="category"),
-    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
-    path("category/<slug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category_atom"),
-    path("author/<slug:slug>/", cache_public_page(views.AuthorView.as_view()), name="author"),
+    path(
+        "category/<slug:slug>/",
+        cache_public_page(views.CategoryView.as_view(), query={"page"}),
+        name="category",
+    ),
+    path("category/<slug:slug>/feed/", require_safe(feeds.CategoryFeed()), name="category_feed"),
+    path(
+        "category/<slug:slug>/feed/atom/",
+        require_safe(feeds.CategoryAtomFeed()),
+        name="category_atom",
+    ),
+    path(
+        "author/<slug:slug>/",
+        cache_public_page(views.AuthorView.as_view(), query={"page"}),
+        name="author",
+    ),
     path("archive/", cache_public_page(views.archive_index), name="archive"),
-    path("<yyyy:year>/", cache_public_page(views.YearArchive.as_view()), name="archive_year"),
+    path(
+        "<yyyy:year>/",
+        cache_public_page(views.YearArchive.as_view(), query={"page"}),
+        name="archive_year",
+    ),
     path(
         "<yyyy:year>/<dd:month>/",
-        cache_public_page(views.MonthArchive.as_view()),
+        cache_public_page(views.MonthArchive.as_view(), query={"page"}),
         name="archive_month",
     ),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("feed/", require_safe(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", require_safe(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", require_safe(views.robots_txt), name="robots"),
 ]

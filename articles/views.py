@@ -93,7 +93,7 @@ def render_article(request, article, *, preview=False, status=200, **extra_conte
 def article_detail(request, year, month, day, slug):
     try:
         datetime.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year beyond a C int
         raise Http404("No such date.") from None
     # Bylines are fetched only when the article's shared parts are rendered (parts.py).
     article = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)

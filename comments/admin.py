@@ -114,18 +114,26 @@ class ArticleFilter(admin.SimpleListFilter):
             .values_list("article", "article__title", "pending")[: self.shown]
         )
         choices = [(str(pk), f"{title} ({intcomma(pending)})") for pk, title, pending in busiest]
-        selected = self.value()
-        if selected and selected.isdigit() and selected not in dict(choices):
+        selected = self._article_id()
+        if selected and selected not in dict(choices):
             title = Article.objects.filter(pk=selected).values_list("title", flat=True).first()
             if title:
                 choices.append((selected, title))
         return choices
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
+        value = self._article_id()
+        if value:
             return queryset.filter(article_id=value)
         return queryset
+
+    def _article_id(self):
+        """The article asked for, or None when the value is no id (an ignored filter)."""
+        value = self.value()
+        # str.isdigit() also accepts "²"; 19 digits and more may not fit a bigint.
+        if value and value.isascii() and value.isdigit() and len(value) < 19:
+            return value
+        return None
 
 
 class StatusChangeInline(admin.TabularInline):

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import views
 from .feeds import ArticleCommentsFeed, LatestCommentsFeed
@@ -8,6 +9,6 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:pk>/", views.comment_permalink, name="permalink"),
-    path("feed/", LatestCommentsFeed(), name="feed"),
-    path("feed/<int:article_id>/", ArticleCommentsFeed(), name="article_feed"),
+    path("feed/", require_safe(LatestCommentsFeed()), name="feed"),
+    path("feed/<int:article_id>/", require_safe(ArticleCommentsFeed()), name="article_feed"),
 ]

@@ -3,7 +3,7 @@ from http import HTTPStatus
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.views import render_article
@@ -65,6 +65,7 @@ def _comment_location(comment, own_pending_ids=()):
     return f"{article.get_absolute_url()}{comments_page_query(page_number)}#comment-{comment.pk}"
 
 
+@require_safe
 def comment_permalink(request, pk):
     """A comment's lasting address: redirects to wherever on its article it now is."""
     comment = get_object_or_404(

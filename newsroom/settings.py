@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body or looks a path up: see the module.
+    "newsroom.unreadable.UnreadableRequestMiddleware",
     # Before host validation and sessions: load balancers probe it by IP, often many times
     # a second, and it must not touch a session.
     "newsroom.health.HealthCheckMiddleware",

@@ -7,6 +7,14 @@ pages they stored. The rules, in one place:
   any cookie but the neutral ones (csrftoken; see PAGE_CACHE_NEUTRAL_COOKIES), that is,
   with a session, pending comments, saved comment details or messages, is rendered for its
   visitor alone; so is a query string with anything but `page`/`cpage`.
+* Only canonical addresses are stored, so that nobody can fill the cache with copies of a
+  page: the host exactly as ALLOWED_HOSTS names it (no pattern, no other port than the
+  server's), only the query parameters the view declares, each a page number written the
+  one way (a positive integer without leading zeros, and never page 1, which is the
+  address without it). A view whose page stands for another address (a page number past
+  the last, shown as the last) says so with `not_canonical`. Other addresses are served,
+  rendered for their visitor alone.
+* Public pages answer GET and HEAD alone (405 otherwise, as Django's views do).
 * Only plain 200 responses are stored, and never one that sets a cookie, varies on Cookie,
   changed the session or is marked private by its view.
 * A page is stored split at its per-visitor values (holes.py), which each visitor served
@@ -17,16 +25,19 @@ pages they stored. The rules, in one place:
 
 import functools
 import hashlib
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import (
     add_never_cache_headers,
     has_vary_header,
     patch_cache_control,
     patch_vary_headers,
 )
+from django.views.decorators.http import require_safe
 
 from .fragments import lookup, store
 from .generation import read_once
@@ -34,6 +45,7 @@ from .holes import fill_holes, has_csrf_hole, split_at_holes
 
 STATUS_HEADER = "X-Page-Cache"
 PAGE_QUERY_PARAMETERS = frozenset({"page", "cpage"})
+_CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]*")
 
 
 def _is_personal(request):
@@ -53,19 +65,45 @@ def page_key(request):
     return f"page_cache:page:{digest}"
 
 
-def _shared_key(request):
+def _shared_key(request, parameters=PAGE_QUERY_PARAMETERS):
     """The key this request's page is kept under, or None if its page is not shared."""
     if request.method not in ("GET", "HEAD") or _is_personal(request):
         return None
-    if not PAGE_QUERY_PARAMETERS.issuperset(request.GET):
+    if not (_is_canonical_query(request, parameters) and _is_canonical_host(request)):
         return None
     return page_key(request)
+
+
+def _is_canonical_query(request, parameters):
+    for name, values in request.GET.lists():
+        if name not in parameters or len(values) != 1:
+            return False
+        if values[0] == "1" or not _CANONICAL_PAGE_NUMBER.fullmatch(values[0]):
+            return False
+    return True
+
+
+def _is_canonical_host(request):
+    """Whether the Host is one ALLOWED_HOSTS names as it is (Django also accepts any case,
+    any port and names matching a pattern such as ".example.com")."""
+    host = request.get_host()
+    domain, port = split_domain_port(host)
+    named = {entry for entry in settings.ALLOWED_HOSTS if entry != "*" and entry[:1] != "."}
+    return domain in named and host in (domain, f"{domain}:{request.get_port()}")
+
+
+def not_canonical(request):
+    """This request's page is that of another address (such as a page number past the last
+    page, shown as the last): serve it, but do not store it for everyone."""
+    request._page_cache_not_canonical = True
 
 
 def _storable_entry(request, response):
     """The cache entry for this response (its holes punched out), or None if it must not
     be stored."""
     if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return None
+    if getattr(request, "_page_cache_not_canonical", False):
         return None
     if response.cookies or has_vary_header(response, "Cookie"):
         return None
@@ -133,26 +171,32 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
 
-def cache_public_page(view):
-    """Serve anonymous readers from the shared page cache (see the module docstring)."""
+def cache_public_page(view, *, query=()):
+    """Serve anonymous readers from the shared page cache (see the module docstring).
 
+    `query`: the page number parameters (of PAGE_QUERY_PARAMETERS) the view reads; an
+    address with any other is rendered for its visitor alone.
+    """
+    parameters = PAGE_QUERY_PARAMETERS.intersection(query)
+
+    @require_safe
     @functools.wraps(view)
     def cached_view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _is_personal(request):
+        if _is_personal(request):
             response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             response[STATUS_HEADER] = "bypass"
             return response
-        if not PAGE_QUERY_PARAMETERS.issuperset(request.GET):
+        key = _shared_key(request, parameters)
+        if key is None:
             response = view(request, *args, **kwargs)
             _for_this_visitor(response)
             response[STATUS_HEADER] = "bypass"
             return response
 
-        if hasattr(request, "_page_cache_miss"):
+        if getattr(request, "_page_cache_miss", (None,))[0] == key:
             key, generation = request._page_cache_miss
         else:
-            key = page_key(request)
             entry, generation = lookup(key)
             if entry is not None:
                 return _serve(request, entry)

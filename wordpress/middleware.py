@@ -28,7 +28,8 @@ class WordPressRedirectMiddleware:
 
     def _post_id_redirect(self, post_id):
         article = None
-        if post_id.isdigit():
+        # str.isdigit() also accepts "²" and "①", which int() refuses.
+        if post_id.isascii() and post_id.isdigit():
             article = Article.objects.published().filter(wordpress_id=int(post_id)).first()
         if article is None:
             raise Http404("No published article has that WordPress id.")

@@ -20,6 +20,7 @@ from comments.fragments import (
     shared_empty_form,
 )
 from comments.threads import CommentThreads
+from pagecache.middleware import not_canonical
 
 register = template.Library()
 
@@ -74,6 +75,10 @@ def comment_section(context, article):
         replying_to = (form.parent_comment if form is not None else None) or threads.replyable(
             reply_to_id
         )
+
+    if reading and comment_list.page_number != (page_number or 1):
+        # Asked for a page past the last: the last is shown, and is cached at its own address.
+        not_canonical(request)
 
     shared_form = None
     if form is None and comments_open:

@@ -107,6 +107,22 @@ def test_trusted_proxies_may_be_given_as_networks(client, settings):
     assert Comment.objects.get().ip_address == "192.0.2.99"
 
 
+def test_an_unreadable_forwarded_entry_ends_the_walk(client, settings):
+    settings.COMMENTS_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    article = ArticleFactory()
+
+    client.post(
+        reverse("comments:post", args=[article.pk]),
+        comment_data(article),
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, not-an-address, 10.0.0.7",
+    )
+
+    # Whoever wrote the unreadable entry could have written what lies left of it too: the
+    # comment is kept under the last address a trusted proxy vouches for.
+    assert Comment.objects.get().ip_address == "10.1.2.3"
+
+
 def test_comment_page_accepts_posts_only(client):
     article = ArticleFactory()
 

@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from comments.models import Comment
 from pagecache import fragments, generation, holes, middleware
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
+from tests.pagecache import urls as pagecache_urls
 from tests.production.server import CommentFormFields
 
 pytestmark = pytest.mark.django_db
@@ -107,22 +108,44 @@ def test_renaming_a_category_replaces_its_cached_page(client):
     assert cache_status(Client().get(category.get_absolute_url())) == "miss"
 
 
-@pytest.mark.parametrize(
-    "cookie",
-    ["sessionid", "comments_pending", "comment_author", "messages"],
-)
-def test_visitor_with_personal_cookies_is_never_served_or_stored_in_the_cache(client, cookie):
-    article = ArticleFactory()
+PERSONAL_COOKIES = ["sessionid", "comments_pending", "comment_author", "messages"]
+
+
+def personal_visitor(cookie):
+    visitor = Client()
+    visitor.cookies[cookie] = "something-of-their-own"
+    return visitor
+
+
+@pytest.mark.parametrize("cookie", PERSONAL_COOKIES)
+def test_visitor_with_personal_cookies_is_never_served_from_the_cache(client, cookie):
+    article = ArticleFactory(title="Harbour reopens")
     url = article.get_absolute_url()
     client.get(url)  # now cached for everyone else
-    personal = Client()
-    personal.cookies[cookie] = "something-of-their-own"
+    # What the cache holds for everyone now differs from what the page would show.
+    key = middleware.page_key(RequestFactory().get(url))
+    current = generation.current_generation()
+    cache.set(key, {"parts": [b"the stored copy"], "content_type": "text/html"}, version=current)
+    fragments._local_copies.put(key, (current, cache.get(key, version=current)))
+    assert Client().get(url).text == "the stored copy"
 
-    response = personal.get(url)
+    response = personal_visitor(cookie).get(url)
 
-    assert cache_status(response) == "bypass"
+    assert "Harbour reopens" in response.text
+    assert "the stored copy" not in response.text
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("cookie", PERSONAL_COOKIES)
+def test_visitor_with_personal_cookies_is_never_stored_in_the_cache(cookie):
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+
+    personal_visitor(cookie).get(url)
+
+    assert stored_addresses([(url, "testserver")]) == []
+    assert cache_status(Client().get(url)) == "miss"
 
 
 def test_personalised_page_is_not_stored_for_others(client):
@@ -141,12 +164,76 @@ def test_logged_in_staff_bypass_the_cache(admin_client):
     assert cache_status(admin_client.get(article.get_absolute_url())) == "bypass"
 
 
-def test_pagination_is_cached_but_other_query_strings_bypass(client):
+def test_pagination_is_cached_but_other_query_strings_bypass(client, settings):
+    settings.ARTICLES_PER_PAGE = 1
+    ArticleFactory.create_batch(2)
+    assert cache_status(client.get("/?page=2")) == "miss"
+    assert cache_status(Client().get("/?page=2")) == "hit"
+    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+
+
+def stored_addresses(addresses):
+    """The (address, host) pairs a page is stored under in the shared cache."""
+    current = generation.current_generation()
+    return [
+        (address, host)
+        for address, host in addresses
+        if cache.get(
+            middleware.page_key(RequestFactory().get(address, HTTP_HOST=host)), version=current
+        )
+        is not None
+    ]
+
+
+def test_only_the_canonical_address_of_a_page_is_stored(settings):
+    settings.ARTICLES_PER_PAGE = 1
+    ArticleFactory.create_batch(3)
+    canonical = [("/?page=2", "testserver"), ("/", "testserver")]
+    variants = [
+        *((f"/?page={'0' * zeros}2", "testserver") for zeros in range(1, 40)),
+        *((f"/?page=2&cpage={number}", "testserver") for number in range(2, 40)),
+        *((f"/?cpage=x{number}", "testserver") for number in range(40)),
+        *(("/?page=2", f"testserver:{port}") for port in range(1, 40)),
+        ("/?page=1", "testserver"),
+        ("/?page=+2", "testserver"),
+        ("/?page=%20%202", "testserver"),
+        ("/?page=%D9%A2", "testserver"),  # an Arabic-Indic 2, which int() reads
+        ("/?page=2&page=2", "testserver"),
+        ("/?page=last", "testserver"),
+        ("/?page=2", "TestServer"),
+        ("/?page=2", "testserver:80"),  # the server's own port: the same as without
+    ]
+
+    for address, host in canonical + variants:
+        assert Client().get(address, HTTP_HOST=host).status_code == 200, (address, host)
+
+    assert stored_addresses(canonical + variants) == canonical + [("/?page=2", "testserver:80")]
+
+
+def test_a_host_allowed_only_by_a_pattern_is_served_but_not_stored(settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".example.com"]
     ArticleFactory()
-    assert cache_status(client.get("/?page=1")) == "miss"
-    assert cache_status(Client().get("/?page=1")) == "hit"
-    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
-    assert cache_status(Client().get("/?utm_source=newsletter")) == "bypass"
+    hosts = [f"reader{number}.example.com" for number in range(20)]
+
+    for host in hosts:
+        assert cache_status(Client().get("/", HTTP_HOST=host)) == "bypass"
+
+    assert stored_addresses(("/", host) for host in hosts) == []
+
+
+def test_comments_page_past_the_last_is_served_as_the_last_but_not_stored():
+    article = ArticleFactory()
+    CommentFactory(article=article)
+    url = article.get_absolute_url()
+    addresses = [(f"{url}?cpage={number}", "testserver") for number in range(2, 40)]
+
+    for address, host in addresses:
+        assert cache_status(Client().get(address, HTTP_HOST=host)) == "bypass"
+
+    assert stored_addresses(addresses) == []
+    assert cache_status(Client().get(url)) == "miss"
+    assert cache_status(Client().get(url)) == "hit"
 
 
 def test_missing_pages_are_not_cached(client):
@@ -187,13 +274,24 @@ def test_a_cache_that_is_down_does_not_fail_the_migration(monkeypatch, caplog):
 
 
 def test_losing_the_generation_never_brings_back_older_pages(client):
+    from articles.models import Article
+
     article = ArticleFactory(title="First headline")
-    client.get(article.get_absolute_url())
-    first_generation = generation.current_generation()
+    url = article.get_absolute_url()
+    cache.delete(generation.GENERATION_KEY)  # lost once already
+    client.get(url)  # stored under the generation taken after that loss
+    generation.content_changed()
+    Article.objects.filter(pk=article.pk).update(title="Second headline")  # no signal
+    assert "Second headline" in Client().get(url).text  # stored under the second
+    Article.objects.filter(pk=article.pk).update(title="Third headline")
+    assert "Second headline" in Client().get(url).text
 
-    cache.delete(generation.GENERATION_KEY)
+    cache.delete(generation.GENERATION_KEY)  # evicted, or expired, or Redis restarted
 
-    assert generation.current_generation() != first_generation
+    for _ in range(3):
+        response = Client().get(url)
+        assert "Third headline" in response.text
+        assert "First headline" not in response.text
 
 
 @pytest.mark.urls("tests.production.urls")
@@ -605,3 +703,20 @@ class TestGenerationReadOnce:
             generation.content_changed()
 
             assert fragments.lookup("test:value")[0] is None
+
+
+@pytest.mark.urls("tests.pagecache.urls")
+class TestPagesMarkedNotForEveryone:
+    """What a view marks as private, uncacheable or cookie-dependent is never stored."""
+
+    def test_an_unmarked_page_is_stored_so_these_tests_can_fail(self):
+        assert cache_status(Client().get("/unmarked/")) == "miss"
+        assert cache_status(Client().get("/unmarked/")) == "hit"
+        assert stored_addresses([("/unmarked/", "testserver")]) == [("/unmarked/", "testserver")]
+
+    @pytest.mark.parametrize("mark", [mark.__name__ for mark in pagecache_urls.GUARDED])
+    def test_marked_page_is_rendered_for_each_visitor_and_never_stored(self, mark):
+        first, second = Client().get(f"/{mark}/"), Client().get(f"/{mark}/")
+
+        assert (cache_status(first), cache_status(second)) == ("bypass", "bypass")
+        assert stored_addresses([(f"/{mark}/", "testserver")]) == []

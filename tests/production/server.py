@@ -45,12 +45,11 @@ class Reader:
         self.address = address
         self.cookies = {}
 
-    def request(self, method, path, form=None, headers=None):
+    def request(self, method, path, form=None, headers=None, body=None):
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=30, source_address=(self.address, 0)
         )
         headers = dict(headers or {})
-        body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"

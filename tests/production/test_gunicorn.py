@@ -5,7 +5,9 @@ PostgreSQL (when DATABASE_URL names one, as in `make test`): a scratch database 
 server, the workers sharing Redis (REDIS_URL).
 """
 
+import json
 import re
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 from .server import Reader
@@ -71,3 +73,31 @@ def test_logs_are_json_lines_with_request_ids(server):
     assert response.headers["X-Request-ID"] == "trace-0123456789"
     assert access[0]["status"] == "200"
     assert access[0]["path"] == "/"
+
+
+def test_a_form_in_utf16_is_a_short_bad_request_with_one_log_line(server):
+    body = "comment=Hello&name=Ada&username=ada&password=secret".encode("utf-16")
+    for path in ("/comments/post/1/", "/admin/login/"):
+        request_id = f"utf16-form-{secrets.token_hex(4)}"
+
+        reader = Reader(server.port)
+        # With a CSRF cookie, Django's CSRF check reads the form (without, it refuses first).
+        reader.cookies["csrftoken"] = secrets.token_hex(16)
+        response = reader.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-16",
+                "X-Request-ID": request_id,
+            },
+        )
+        logged = server.wait_for_log(lambda entry, rid=request_id: entry.get("status") == "400"
+                                     and entry.get("request_id") == rid)  # fmt: skip
+
+        assert response.status == 400
+        assert len(response.body) < 200
+        lines = [entry for entry in server.log_entries() if entry.get("request_id") == request_id]
+        # Django's "Bad Request" warning and gunicorn's access line, and nothing long.
+        assert logged and len(lines) <= 2
+        assert all(len(json.dumps(line)) < 1000 for line in lines)

@@ -1,6 +1,7 @@
 """Hostile requests to the comment form: a clear 4xx or an inline error, never a 500, and
 not a single comment stored."""
 
+import logging
 from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -256,3 +257,103 @@ class TestOddRequests:
 
             assert response.status_code == 200
             assert "Held, and private." not in response.content.decode()
+
+
+def quiet_refusals(caplog):
+    """The log records of the request beyond its one "Not Found"/"Bad Request" line."""
+    return [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.ERROR or record.exc_info is not None
+    ]
+
+
+class TestAddressesThatMustNotFail:
+    """Odd addresses anyone can type: a 4xx and one short log line, never a 500."""
+
+    @pytest.mark.parametrize(
+        "path",
+        ["/99999999999999999999/01/01/x/", "/9999999999/12/02/{slug}/", "/0/01/01/{slug}/"],
+    )
+    def test_article_address_with_an_impossible_year_is_not_found(self, article, path, caplog):
+        response = Client().get(path.format(slug=article.slug))
+
+        assert response.status_code == 404
+        assert quiet_refusals(caplog) == []
+
+    @pytest.mark.parametrize(
+        "path", ["/?p=%C2%B2", "/index.php?p=%E2%91%A0", "/?p=%D9%A3", "/?p=" + "9" * 30]
+    )
+    def test_old_wordpress_link_with_a_number_that_is_no_id_is_not_found(self, path, caplog):
+        response = Client().get(path)
+
+        assert response.status_code == 404
+        assert quiet_refusals(caplog) == []
+
+
+class TestUnreadableRequests:
+    """Requests Django cannot read are refused before anything tries: a short 400."""
+
+    @pytest.mark.parametrize("charset", ["utf-16", "latin-1", "utf-32-be"])
+    @pytest.mark.parametrize("where", ["comment", "admin login"])
+    def test_form_in_another_charset_than_utf8_is_a_short_bad_request(
+        self, client, article, caplog, charset, where
+    ):
+        url = {
+            "comment": reverse("comments:post", args=[article.pk]),
+            "admin login": "/admin/login/",
+        }[where]
+        body = urlencode({**VALID, "username": "x", "password": "y"})  # sent in `charset`
+
+        with stores_no_comment():
+            response = client.post(
+                url, body, content_type=f"application/x-www-form-urlencoded; charset={charset}"
+            )
+
+        assert response.status_code == 400
+        assert len(response.content) < 200
+        assert quiet_refusals(caplog) == []
+        assert [record.getMessage() for record in caplog.records] == [f"Bad Request: {url}"]
+
+    def test_form_declared_as_utf8_is_read(self, client, article):
+        response = post_comment(client, article.get_absolute_url(), **VALID)
+        assert response.status_code == 303
+
+
+class TestNulCharacters:
+    """PostgreSQL refuses NUL in any text it is asked to compare (SQLite does not)."""
+
+    @pytest.mark.parametrize(
+        "path", ["/%00/", "/static/x%00.css", "/feed/%00", "/category/a%00b/", "/?q=%00"]
+    )
+    def test_address_with_a_nul_character_is_a_bad_request(self, path, caplog):
+        response = Client().get(path)
+
+        assert response.status_code == 400
+        assert quiet_refusals(caplog) == []
+
+    def test_nul_character_in_an_admin_filter_is_a_bad_request(self, admin_client):
+        response = admin_client.get("/admin/comments/comment/?author_name=%00")
+
+        assert response.status_code == 400
+
+    def test_nul_character_in_an_admin_autocomplete_search_is_a_bad_request(self, admin_client):
+        response = admin_client.get(
+            "/admin/autocomplete/?term=%00&app_label=articles&model_name=article"
+            "&field_name=category"
+        )
+
+        assert response.status_code == 400
+
+
+class TestAdminFilters:
+    @pytest.mark.parametrize("article_id", ["%C2%B2", "%E2%91%A0", "9" * 25, "abc"])
+    def test_comment_queue_filtered_by_an_article_id_that_is_no_number_ignores_it(
+        self, admin_client, article_id
+    ):
+        CommentFactory(status=Comment.Status.PENDING, body="Waiting for a moderator.")
+
+        response = admin_client.get(f"/admin/comments/comment/?article={article_id}")
+
+        assert response.status_code == 200
+        assert "Waiting for a moderator." in response.text
