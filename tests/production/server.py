@@ -145,6 +145,56 @@ class Gunicorn:
             time.sleep(0.1)
 
 
+class Nginx:
+    """nginx in front of a gunicorn, started the way `make serve` starts it (scripts/nginx.sh)."""
+
+    def __init__(self, tmp_path, gunicorn, **env):
+        self.port = free_port()
+        self.run_dir = tmp_path / "nginx"
+        self.log_path = tmp_path / "nginx.log"
+        self.env = {
+            **os.environ,
+            "NGINX_RUN_DIR": str(self.run_dir),
+            "NGINX_LISTEN": f"127.0.0.1:{self.port}",
+            "NGINX_UPSTREAM": gunicorn.env["BIND"],
+            "STATIC_ROOT": gunicorn.env["STATIC_ROOT"],
+            "TRUST_X_FORWARDED_PROTO": gunicorn.env.get("TRUST_X_FORWARDED_PROTO", ""),
+            **env,
+        }
+        self.process = None
+
+    def start(self):
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [str(REPO / "scripts" / "nginx.sh"), "run"],
+            cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                if Reader(self.port).get("/healthz").status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("nginx did not answer /healthz:\n" + self.log_path.read_text())
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def log_entries(self):
+        lines = self.log_path.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+
 class CommentFormFields(HTMLParser):
     """The hidden fields of the page's comment form: CSRF token, signed timestamp, parent."""
 

@@ -6,7 +6,7 @@ secure_scheme_headers must follow the same setting as Django's SECURE_PROXY_SSL_
 
 import pytest
 
-from .server import Gunicorn, Reader
+from .server import Gunicorn, Nginx, Reader
 
 SITE = {"Host": "news.example.com"}
 
@@ -66,3 +66,47 @@ def test_a_trusted_proxy_says_https_with_x_forwarded_proto_only(
 
     assert response.status == 301
     assert response.headers["Location"] == "https://news.example.com/"
+
+
+def nginx_in_front(tmp_path_factory, gunicorn, trust_x_forwarded_proto):
+    nginx = Nginx(
+        tmp_path_factory.mktemp("nginx"), gunicorn, TRUST_X_FORWARDED_PROTO=trust_x_forwarded_proto
+    )
+    try:
+        yield nginx.start()
+    finally:
+        nginx.stop()
+
+
+@pytest.fixture(scope="module")
+def nginx_facing_clients(tmp_path_factory, https_site_behind_a_trusted_proxy):
+    """nginx as the front door: the scheme is its own, whatever a client claims."""
+    yield from nginx_in_front(tmp_path_factory, https_site_behind_a_trusted_proxy, "")
+
+
+@pytest.fixture(scope="module")
+def nginx_behind_a_tls_proxy(tmp_path_factory, https_site_behind_a_trusted_proxy):
+    """nginx told to trust the TLS proxy in front of it (TRUST_X_FORWARDED_PROTO=1)."""
+    yield from nginx_in_front(tmp_path_factory, https_site_behind_a_trusted_proxy, "1")
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [{"X-Forwarded-Proto": "https"}, {"X-Forwarded-Ssl": "on"}, {"X-Forwarded-Protocol": "ssl"}],
+    ids=["x-forwarded-proto", "x-forwarded-ssl", "x-forwarded-protocol"],
+)
+def test_a_client_cannot_claim_https_through_nginx(nginx_facing_clients, claim):
+    response = Reader(nginx_facing_clients.port).get("/", headers={**SITE, **claim})
+
+    assert response.status == 301
+    assert response.headers["Location"] == "https://news.example.com/"
+
+
+def test_nginx_passes_on_the_scheme_of_a_trusted_tls_proxy(nginx_behind_a_tls_proxy):
+    port = nginx_behind_a_tls_proxy.port
+    secure = Reader(port).get("/", headers={**SITE, "X-Forwarded-Proto": "https"})
+    plain = Reader(port).get("/", headers={**SITE, "X-Forwarded-Proto": "http"})
+
+    assert secure.status == 200
+    assert "Strict-Transport-Security" in secure.headers
+    assert plain.status == 301
