@@ -13,12 +13,14 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 SERVE_DATABASE_URL := $(or $(DATABASE_URL),postgres://newsroom:newsroom@127.0.0.1:5432/newsroom)
 SERVE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 PORT ?= 8000
+# gunicorn listens here, on the loopback only; nginx on PORT passes requests to it.
+GUNICORN_PORT ?= $(shell echo $$(($(PORT) + 1)))
 
-.PHONY: help install browser-deps run serve services test test-sqlite test-postgres lint format clean bench
+.PHONY: help install browser-deps nginx-deps run serve services test test-sqlite test-postgres lint format clean bench
 
 help:
 	@echo "make run    set up and serve the site with demo content at http://127.0.0.1:8000"
-	@echo "make serve  the production way: PostgreSQL, Redis, gunicorn on 127.0.0.1:$(PORT)"
+	@echo "make serve  the production way: PostgreSQL, Redis, nginx on 127.0.0.1:$(PORT) -> gunicorn"
 	@echo "make test   set up and run the whole suite, on SQLite and on PostgreSQL + Redis"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load the production server with wrk and print the figures (~5 min)"
@@ -42,6 +44,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# nginx in front of gunicorn (`make serve`, tests/production/). Debian's package is
+# installed without starting the system nginx; we run our own (scripts/nginx.sh).
+nginx-deps:
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || scripts/nginx.sh install
+
 run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) load_demo_content
@@ -52,20 +59,26 @@ run: install
 	trap 'kill $$huey_pid 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
-# Production-like: services started if needed, migrations, hashed static files, gunicorn,
-# and the huey consumer that sends moderation emails (stopped with the server).
+# Production-like: services started if needed, migrations, hashed static files, nginx on
+# PORT in front of gunicorn on GUNICORN_PORT (loopback), and the huey consumer that sends
+# moderation emails. When any of the three stops, the others are stopped too.
 # SECRET_KEY comes from the environment, or from .secret_key (made once, never committed).
-serve: install
+serve: install nginx-deps
 	DATABASE_URL=$(SERVE_DATABASE_URL) REDIS_URL=$(SERVE_REDIS_URL) scripts/services.sh all
 	test -n "$$SECRET_KEY" || test -s .secret_key || \
 		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key
 	set -a; SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key)}; \
-	DATABASE_URL=$(SERVE_DATABASE_URL); REDIS_URL=$(SERVE_REDIS_URL); PORT=$(PORT); set +a; \
+	DATABASE_URL=$(SERVE_DATABASE_URL); REDIS_URL=$(SERVE_REDIS_URL); PORT=$(PORT); \
+	BIND=127.0.0.1:$(GUNICORN_PORT); NGINX_LISTEN=127.0.0.1:$(PORT); \
+	NGINX_UPSTREAM=127.0.0.1:$(GUNICORN_PORT); \
+	COMMENTS_TRUSTED_PROXIES=$${COMMENTS_TRUSTED_PROXIES:-127.0.0.1}; set +a; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
 	{ $(MANAGE) run_huey & huey_pid=$$!; \
-	  trap 'kill $$huey_pid 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi; }
+	  $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi & gunicorn_pid=$$!; \
+	  scripts/nginx.sh run & nginx_pid=$$!; \
+	  trap 'kill $$huey_pid $$gunicorn_pid $$nginx_pid 2>/dev/null; wait' EXIT INT TERM; \
+	  wait -n; }
 
 services:
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) scripts/services.sh all
@@ -74,10 +87,10 @@ services:
 # Redis. Either run failing fails make.
 test: test-sqlite test-postgres
 
-test-sqlite: install browser-deps
+test-sqlite: install browser-deps nginx-deps
 	env -u DATABASE_URL -u REDIS_URL -u CACHE_DIR $(BIN)/pytest
 
-test-postgres: install services browser-deps
+test-postgres: install services browser-deps nginx-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 lint: install

@@ -13,6 +13,11 @@ def _env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _env_bool(name):
+    # As newsroom.settings.env_bool reads it.
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # gunicorn's own convention; a worker per core and one more keeps a core busy while
 # another worker waits on the database.
@@ -30,6 +35,12 @@ max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 
 # Only the proxies named here may say a request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# And only when the settings believe X-Forwarded-Proto too (TRUST_X_FORWARDED_PROTO):
+# gunicorn's default also believes X-Forwarded-Ssl and X-Forwarded-Protocol, which a
+# client could send through a proxy that only sets X-Forwarded-Proto.
+secure_scheme_headers = (
+    {"X-FORWARDED-PROTO": "https"} if _env_bool("TRUST_X_FORWARDED_PROTO") else {}
+)
 
 # gunicorn's control socket has one default path per user, which several servers on one
 # machine (tests, a benchmark, `make serve`) would fight over; signals do the same job

@@ -76,8 +76,43 @@ class Reader:
         return self.request("POST", path, form=form, **kwargs)
 
 
-class Gunicorn:
+class Server:
+    """A server process on self.port, logging to self.log_path, until stop()."""
+
+    name = "server"
+
+    def launch(self, command, timeout):
+        """Start the command; return once it answers /healthz within timeout seconds."""
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            command, cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                if Reader(self.port).get("/healthz").status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name} did not answer /healthz:\n{self.log_path.read_text()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+class Gunicorn(Server):
     """gunicorn with several workers, started the way `make serve` starts it."""
+
+    name = "gunicorn"
 
     def __init__(self, tmp_path, database_url, *, workers=2, **env):
         self.port = free_port()
@@ -104,32 +139,8 @@ class Gunicorn:
     def start(self):
         self.manage("migrate", "--noinput", "--verbosity", "0")
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
-        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-c",
-             "gunicorn.conf.py", "newsroom.wsgi"],
-            cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log_path.read_text()
-            try:
-                if Reader(self.port).get("/healthz").status == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("gunicorn did not answer /healthz:\n" + self.log_path.read_text())
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        return self.launch([gunicorn, "-c", "gunicorn.conf.py", "newsroom.wsgi"], timeout=30)
 
     def log_entries(self):
         return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
@@ -142,6 +153,34 @@ class Gunicorn:
             if found or time.monotonic() > deadline:
                 return found
             time.sleep(0.1)
+
+
+class Nginx(Server):
+    """nginx in front of a gunicorn, started the way `make serve` starts it (scripts/nginx.sh)."""
+
+    name = "nginx"
+
+    def __init__(self, tmp_path, gunicorn, **env):
+        self.port = free_port()
+        self.run_dir = tmp_path / "nginx"
+        self.log_path = tmp_path / "nginx.log"
+        self.env = {
+            **os.environ,
+            "NGINX_RUN_DIR": str(self.run_dir),
+            "NGINX_LISTEN": f"127.0.0.1:{self.port}",
+            "NGINX_UPSTREAM": gunicorn.env["BIND"],
+            "STATIC_ROOT": gunicorn.env["STATIC_ROOT"],
+            "TRUST_X_FORWARDED_PROTO": gunicorn.env.get("TRUST_X_FORWARDED_PROTO", ""),
+            **env,
+        }
+        self.process = None
+
+    def start(self):
+        return self.launch([str(REPO / "scripts" / "nginx.sh"), "run"], timeout=10)
+
+    def log_entries(self):
+        lines = self.log_path.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
 
 
 class CommentFormFields(HTMLParser):

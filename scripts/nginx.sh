@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# nginx in front of gunicorn, for `make serve` and the tests (tests/production/):
+#   scripts/nginx.sh install   install Debian's nginx if missing, without starting it
+#   scripts/nginx.sh config    render deploy/nginx.conf into $NGINX_RUN_DIR/nginx.conf
+#   scripts/nginx.sh run       render, check, then run nginx in the foreground (exec)
+# From the environment:
+#   NGINX_RUN_DIR   config, pid and temporary files (default .run/nginx in the checkout)
+#   NGINX_LISTEN    where nginx listens (default 127.0.0.1:${PORT:-8000})
+#   NGINX_UPSTREAM  gunicorn's address (default 127.0.0.1:$((PORT + 1)))
+#   STATIC_ROOT     collected static files (default staticfiles/ in the checkout)
+#   TRUST_X_FORWARDED_PROTO  1: pass on the X-Forwarded-Proto of the TLS proxy in front
+#                   (as Django does with the same setting); else nginx's own scheme
+#   NGINX_USER      the user nginx's workers run as when started by root (default: the
+#                   checkout's owner)
+# Logs: the access log as JSON lines on stdout, errors on stderr, like gunicorn's.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+PORT="${PORT:-8000}"
+NGINX_RUN_DIR="${NGINX_RUN_DIR:-$REPO/.run/nginx}"
+NGINX_LISTEN="${NGINX_LISTEN:-127.0.0.1:$PORT}"
+NGINX_UPSTREAM="${NGINX_UPSTREAM:-127.0.0.1:$((PORT + 1))}"
+STATIC_ROOT="${STATIC_ROOT:-$REPO/staticfiles}"
+
+log() { echo "nginx.sh: $*" >&2; }
+
+nginx_binary() {
+    # /usr/sbin is not on a normal user's PATH.
+    command -v nginx 2>/dev/null || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; }
+}
+
+install() {
+    nginx_binary >/dev/null && return 0
+    log "installing nginx"
+    # Debian's package starts a system nginx on port 80 when it is installed; we run our
+    # own, so forbid that start (policy-rc.d, which invoke-rc.d and systemd's helpers obey)
+    # unless the machine already has a policy of its own.
+    local policy=/usr/sbin/policy-rc.d made_policy=""
+    if [[ ! -e "$policy" ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    fi
+    local status=0
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null 2>&1 ||
+        { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null; }; } ||
+        status=$?
+    [[ -n "$made_policy" ]] && rm -f "$policy"
+    return "$status"
+}
+
+is_true() { [[ "${1,,}" =~ ^(1|true|yes|on)$ ]]; }
+
+sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
+
+config() {
+    mkdir -p "$NGINX_RUN_DIR"
+    local user="" forwarded_proto='$scheme'
+    if [[ "$(id -u)" == 0 ]]; then
+        user="user ${NGINX_USER:-$(stat -c %U "$REPO")};"
+    fi
+    if is_true "${TRUST_X_FORWARDED_PROTO:-}"; then
+        forwarded_proto='$forwarded_proto_from_proxy'
+    fi
+    sed -e "s|@USER@|$(sed_escape "$user")|" \
+        -e "s|@RUN_DIR@|$(sed_escape "$NGINX_RUN_DIR")|g" \
+        -e "s|@LISTEN@|$(sed_escape "$NGINX_LISTEN")|g" \
+        -e "s|@UPSTREAM@|$(sed_escape "$NGINX_UPSTREAM")|g" \
+        -e "s|@STATIC_ROOT@|$(sed_escape "${STATIC_ROOT%/}")|g" \
+        -e "s|@FORWARDED_PROTO@|$(sed_escape "$forwarded_proto")|g" \
+        "$REPO/deploy/nginx.conf" >"$NGINX_RUN_DIR/nginx.conf"
+    echo "$NGINX_RUN_DIR/nginx.conf"
+}
+
+run() {
+    local nginx conf
+    nginx="$(nginx_binary)" || { log "nginx is not installed: run \`make nginx-deps\`"; exit 1; }
+    conf="$(config)"
+    # -e: the error log before the config is read, else the compiled-in /var/log/nginx.
+    "$nginx" -q -t -p "$NGINX_RUN_DIR" -e stderr -c "$conf"
+    log "listening on http://$NGINX_LISTEN, passing to gunicorn at $NGINX_UPSTREAM"
+    exec "$nginx" -p "$NGINX_RUN_DIR" -e stderr -c "$conf"
+}
+
+case "${1:-run}" in
+    install) install ;;
+    config) config ;;
+    run) run ;;
+    *) echo "usage: $0 [install|config|run]" >&2; exit 2 ;;
+esac
