@@ -77,15 +77,20 @@ def shared_comment_list(article, page_number, *, article_url, comments_open):
     """The approved comments' list for readers with nothing of their own on the page."""
     # The address belongs to the key: reply and page links point back to it.
     where = hashlib.sha256(article_url.encode()).hexdigest()[:16]
-    key = f"comments:list:{article.pk}:{page_number or 1}:{int(comments_open)}:{where}"
+
+    def key(number):
+        return f"comments:list:{article.pk}:{number}:{int(comments_open)}:{where}"
+
     return shared(
-        key,
+        key(page_number or 1),
         lambda: render_comment_list(
             CommentThreads.for_article(article),
             page_number,
             article_url=article_url,
             comments_open=comments_open,
         ),
+        # A page past the last shows the last, and is kept as the last.
+        stored_as=lambda found: key(found.page_number),
     )
 
 

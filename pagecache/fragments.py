@@ -74,14 +74,18 @@ def store(key, value, generation):
     _local_copies.put(key, (generation, value))
 
 
-def shared(key, render):
+def shared(key, render, *, stored_as=None):
     """What `render()` returns, rendered once per content generation and shared.
 
     `key` names everything the value depends on besides the content (an article, a page
     number, the host of absolute links). `render` must not return None.
+
+    `stored_as(value)`, if given, is the key the rendered value really belongs under, when
+    `key` may name what does not exist (a page number past the last page, rendered as the
+    last): it is kept there, so that made-up keys never fill the cache.
     """
     value, generation = lookup(key)
     if value is None:
         value = render()
-        store(key, value, generation)
+        store(key if stored_as is None else stored_as(value), value, generation)
     return value

@@ -245,3 +245,25 @@ class TestCommentPlaces:
         pending.approve()
 
         assert [row["id"] for row in comment_places(article)] == [pending.pk]
+
+
+def test_a_comments_page_past_the_last_is_kept_only_as_the_last():
+    import hashlib
+
+    from comments.fragments import shared_comment_list
+    from pagecache.fragments import lookup
+
+    article = ArticleFactory()
+    CommentFactory.create_batch(2, article=article)
+    url = article.get_absolute_url()
+    where = hashlib.sha256(url.encode()).hexdigest()[:16]
+
+    for number in range(2, 50):
+        shown = shared_comment_list(article, number, article_url=url, comments_open=True)
+        assert shown.page_number == 1
+
+    assert lookup(f"comments:list:{article.pk}:1:1:{where}")[0] is not None
+    assert all(
+        lookup(f"comments:list:{article.pk}:{number}:1:{where}")[0] is None
+        for number in range(2, 50)
+    )
