@@ -1,7 +1,11 @@
 """What happens when a reader posts the Leave a Reply form."""
 
+import base64
+import contextlib
 import json
+import re
 import time
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -566,6 +570,47 @@ def test_save_my_details_sets_a_signed_httponly_cookie_for_a_year(post_comment):
     assert cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) == 365 * 86400
     assert "maria.okafor@readers.example" not in cookie.value
+
+
+def _every_reading_of(cookie_value):
+    """The cookie's value and whatever base64 (and zlib) inside it decodes to."""
+    readings = [cookie_value]
+    for part in re.split(r"[:.]", cookie_value):
+        for decode in (base64.urlsafe_b64decode, base64.b64decode):
+            try:
+                raw = decode(part + "=" * (-len(part) % 4))
+            except ValueError:
+                continue
+            readings.append(raw.decode("latin-1"))
+            with contextlib.suppress(zlib.error):
+                readings.append(zlib.decompress(raw).decode("latin-1"))
+    return readings
+
+
+def test_saved_details_cookie_does_not_hold_the_email_in_readable_form(post_comment):
+    response = post_comment(ArticleFactory(), remember="on")
+
+    value = response.cookies[AUTHOR_COOKIE].value
+    for reading in _every_reading_of(value):
+        assert "maria.okafor@readers.example" not in reading
+        assert "Maria Okafor" not in reading
+    email_b64 = base64.b64encode(b"maria.okafor@readers.example").decode().rstrip("=")
+    assert email_b64[4:-4] not in value
+
+
+def test_tampered_saved_details_cookie_prefills_nothing(client, post_comment):
+    article = ArticleFactory()
+    post_comment(article, remember="on")
+    value = client.cookies[AUTHOR_COOKIE].value
+    middle = len(value) // 2
+    client.cookies[AUTHOR_COOKIE] = (
+        value[:middle] + ("A" if value[middle] != "A" else "B") + value[middle + 1 :]
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'value="maria.okafor@readers.example"' not in html
+    assert 'value="Maria Okafor"' not in html
 
 
 def test_saved_details_prefill_the_form_in_that_browser(client, post_comment):
