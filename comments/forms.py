@@ -183,6 +183,20 @@ class CommentForm(forms.Form):
 
     def clean_timestamp(self):
         token = self.cleaned_data["timestamp"]
+        if "\ufffd" in token:
+            # Not a forgery to file quietly as spam but a malformed request, refused like
+            # any other field that is not UTF-8; the error is the form's own, as a hidden
+            # field's errors are not shown, and the form comes back with a good timestamp.
+            self._renew_timestamp()
+            self.add_error(
+                None,
+                ValidationError(
+                    "Some characters could not be read in the form's hidden fields (they "
+                    "were not sent as UTF-8); post your comment again.",
+                    code="unreadable_characters",
+                ),
+            )
+            return token
         try:
             shown = signing.loads(token, salt=TIMESTAMP_SALT)
             issued = float(shown["issued"])
@@ -198,12 +212,15 @@ class CommentForm(forms.Form):
         if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
             # A reader who left the page open for long: a fresh form to send again. The
             # error is the form's own (clean()), as a hidden field's errors are not shown.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
+            self._renew_timestamp()
             self.form_is_stale = True
             return token
         self.evidence = SubmissionEvidence(seconds_to_submit=max(age, 0.0))
         return token
+
+    def _renew_timestamp(self):
+        self.data = self.data.copy()
+        self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
 
     def clean(self):
         cleaned = super().clean()
