@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 
 from .models import Comment
 from .moderation import SubmissionEvidence
+from .threads import ReplyTarget
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525
@@ -233,9 +234,15 @@ class CommentForm(forms.Form):
         if parent_id:
             # Digits only, and short enough for the database's integers.
             if parent_id.isascii() and parent_id.isdigit() and len(parent_id) < 19:
-                self.parent_comment = (
-                    Comment.objects.approved().filter(article=self.article, pk=parent_id).first()
+                # Only the public fields: the form reaches templates, which must never
+                # hold the parent's email address, even on a page sent back with errors.
+                found = (
+                    Comment.objects.approved()
+                    .filter(article=self.article, pk=parent_id)
+                    .values_list("pk", "author_name")
+                    .first()
                 )
+                self.parent_comment = ReplyTarget(*found) if found else None
             if self.parent_comment is None:
                 raise ValidationError(
                     "The comment you are replying to is not a published comment on this "
@@ -258,7 +265,7 @@ class CommentForm(forms.Form):
             name, email, url = (self.cleaned_data[key] for key in ("name", "email", "url"))
         return Comment(
             article=self.article,
-            parent=self.parent_comment,
+            parent_id=self.parent_comment.pk if self.parent_comment else None,
             user=self.user,
             author_name=name,
             author_email=email,
