@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .models import Comment
+from .models import EMAIL_MAX_LENGTH, Comment
 from .moderation import SubmissionEvidence
 from .threads import ReplyTarget
 
@@ -104,10 +104,16 @@ class CommentForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email",
-        max_length=100,
+        max_length=EMAIL_MAX_LENGTH,
         validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-notes"}),
-        error_messages={"required": "Please give your email address; it is not published."},
+        error_messages={
+            "required": "Please give your email address; it is not published.",
+            "max_length": (
+                f"An email address is at most {EMAIL_MAX_LENGTH} characters long; "
+                "this one is %(show_value)d."
+            ),
+        },
     )
     url = WebsiteField(
         label="Website",

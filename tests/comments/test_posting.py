@@ -242,7 +242,7 @@ def test_remember_me_tick_is_kept_on_an_invalid_form(post_comment):
         ("name", "n" * 246),
         ("email", ""),
         ("email", "maria@"),
-        ("email", "m" * 89 + "@readers.example"),
+        ("email", "m" * 239 + "@readers.example"),
         ("url", "ftp://files.example/"),
         ("url", "javascript:alert(1)"),
         ("url", "https://maria.example/" + "p" * 179),
@@ -255,7 +255,7 @@ def test_remember_me_tick_is_kept_on_an_invalid_form(post_comment):
         "name over 245",
         "empty email",
         "malformed email",
-        "email over 100",
+        "email over 254",
         "ftp website",
         "javascript website",
         "website over 200",
@@ -273,17 +273,36 @@ def test_value_outside_the_limits_is_refused_and_nothing_stored(post_comment, fi
     [
         ("comment", "x" * 65525),
         ("name", "n" * 245),
-        ("email", "m" * 84 + "@readers.example"),
+        ("email", "m" * 238 + "@readers.example"),
         ("url", "https://maria.example/" + "p" * 178),
         ("url", "http://maria.example"),
     ],
-    ids=["comment 65525", "name 245", "email 100", "website 200", "http website"],
+    ids=["comment 65525", "name 245", "email 254", "website 200", "http website"],
 )
 def test_value_at_the_limit_is_accepted(post_comment, field, value):
     response = post_comment(ArticleFactory(), **{field: value})
 
     assert response.status_code == 303
     assert Comment.objects.count() == 1
+
+
+def test_an_address_of_254_characters_is_stored_whole(post_comment):
+    address = "maria.okafor." + "m" * 225 + "@readers.example"
+    assert len(address) == 254
+
+    post_comment(ArticleFactory(), email=address)
+
+    assert Comment.objects.get().author_email == address
+
+
+def test_an_address_longer_than_mail_allows_says_so(post_comment):
+    response = post_comment(ArticleFactory(), email="m" * 239 + "@readers.example")
+
+    assert response.status_code == 400
+    assert "An email address is at most 254 characters long; this one is 255." in (
+        response.content.decode()
+    )
+    assert not Comment.objects.exists()
 
 
 def test_website_that_is_not_a_web_address_says_what_is_expected(post_comment):
