@@ -22,6 +22,8 @@ from .threads import ReplyTarget
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525
+NAME_MAX_LENGTH = 245
+WEBSITE_MAX_LENGTH = 200
 LINE_BREAKS_AND_TABS = frozenset("\t\n\r")
 
 
@@ -97,7 +99,7 @@ class CommentForm(forms.Form):
     )
     name = forms.CharField(
         label="Name",
-        max_length=245,
+        max_length=NAME_MAX_LENGTH,
         validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Please give your name."},
@@ -118,7 +120,7 @@ class CommentForm(forms.Form):
     url = WebsiteField(
         label="Website",
         required=False,
-        max_length=200,
+        max_length=WEBSITE_MAX_LENGTH,
         assume_scheme="https",
         validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
