@@ -2,12 +2,20 @@
 
 `comments_pending` lists that browser's comments awaiting moderation, so their author
 (and nobody else) sees them in place. `comment_author` holds the name, email and website
-a reader asked us to remember. The page cache skips visitors carrying either cookie:
-keep these names.
+a reader asked us to remember, encrypted: a signed cookie is only base64, and the email
+address would be readable to anyone who sees the cookie (a shared computer, a proxy's log).
+The page cache skips visitors carrying either cookie: keep these names.
 """
 
+import base64
+import functools
+import json
 from datetime import timedelta
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.core import signing
 
 PENDING_COOKIE = "comments_pending"
@@ -33,9 +41,13 @@ def _read(request, name, salt, max_age):
 
 
 def _write(request, response, name, value, salt, max_age):
+    _set(request, response, name, signing.dumps(value, salt=salt, compress=True), max_age)
+
+
+def _set(request, response, name, value, max_age):
     response.set_cookie(
         name,
-        signing.dumps(value, salt=salt, compress=True),
+        value,
         max_age=int(max_age.total_seconds()),
         secure=request.is_secure(),
         httponly=True,
@@ -56,16 +68,47 @@ def remember_pending_comment(request, response, comment):
     _write(request, response, PENDING_COOKIE, ids[-PENDING_LIMIT:], PENDING_SALT, PENDING_MAX_AGE)
 
 
+@functools.lru_cache(maxsize=4)
+def _author_cipher(secret_key, fallbacks):
+    # A key of its own for this cookie, derived from SECRET_KEY (and from the fallbacks,
+    # so that rotating SECRET_KEY keeps readers' saved details readable for a while).
+    keys = [
+        Fernet(
+            base64.urlsafe_b64encode(
+                HKDF(
+                    algorithm=hashes.SHA256(), length=32, salt=None, info=AUTHOR_SALT.encode()
+                ).derive(str(secret).encode())
+            )
+        )
+        for secret in (secret_key, *fallbacks)
+    ]
+    return MultiFernet(keys)
+
+
+def _cipher():
+    return _author_cipher(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+
+
 def remembered_author(request):
     """The name, email and website this browser asked us to remember, or {}."""
-    details = _read(request, AUTHOR_COOKIE, AUTHOR_SALT, AUTHOR_MAX_AGE)
+    token = request.COOKIES.get(AUTHOR_COOKIE)
+    if not token:
+        return {}
+    try:
+        details = json.loads(
+            _cipher().decrypt(token.encode(), ttl=int(AUTHOR_MAX_AGE.total_seconds()))
+        )
+    except (InvalidToken, UnicodeError, ValueError):
+        # Forged, tampered with, expired, or written before the cookie was encrypted.
+        return {}
     if not isinstance(details, dict):
         return {}
     return {key: str(details.get(key, "")) for key in ("name", "email", "url")}
 
 
 def remember_author(request, response, details):
-    _write(request, response, AUTHOR_COOKIE, details, AUTHOR_SALT, AUTHOR_MAX_AGE)
+    token = _cipher().encrypt(json.dumps(details).encode()).decode()
+    _set(request, response, AUTHOR_COOKIE, token, AUTHOR_MAX_AGE)
 
 
 def forget_author(response):

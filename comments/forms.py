@@ -16,11 +16,14 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .models import Comment
+from .models import EMAIL_MAX_LENGTH, Comment
 from .moderation import SubmissionEvidence
+from .threads import ReplyTarget
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525
+NAME_MAX_LENGTH = 245
+WEBSITE_MAX_LENGTH = 200
 LINE_BREAKS_AND_TABS = frozenset("\t\n\r")
 
 
@@ -96,22 +99,28 @@ class CommentForm(forms.Form):
     )
     name = forms.CharField(
         label="Name",
-        max_length=245,
+        max_length=NAME_MAX_LENGTH,
         validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Please give your name."},
     )
     email = forms.EmailField(
         label="Email",
-        max_length=100,
+        max_length=EMAIL_MAX_LENGTH,
         validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-describedby": "email-notes"}),
-        error_messages={"required": "Please give your email address; it is not published."},
+        error_messages={
+            "required": "Please give your email address; it is not published.",
+            "max_length": (
+                f"An email address is at most {EMAIL_MAX_LENGTH} characters long; "
+                "this one is %(show_value)d."
+            ),
+        },
     )
     url = WebsiteField(
         label="Website",
         required=False,
-        max_length=200,
+        max_length=WEBSITE_MAX_LENGTH,
         assume_scheme="https",
         validators=[reject_control_characters, reject_unreadable_characters],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
@@ -183,6 +192,20 @@ class CommentForm(forms.Form):
 
     def clean_timestamp(self):
         token = self.cleaned_data["timestamp"]
+        if "\ufffd" in token:
+            # Not a forgery to file quietly as spam but a malformed request, refused like
+            # any other field that is not UTF-8; the error is the form's own, as a hidden
+            # field's errors are not shown, and the form comes back with a good timestamp.
+            self._renew_timestamp()
+            self.add_error(
+                None,
+                ValidationError(
+                    "Some characters could not be read in the form's hidden fields (they "
+                    "were not sent as UTF-8); post your comment again.",
+                    code="unreadable_characters",
+                ),
+            )
+            return token
         try:
             shown = signing.loads(token, salt=TIMESTAMP_SALT)
             issued = float(shown["issued"])
@@ -198,12 +221,15 @@ class CommentForm(forms.Form):
         if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
             # A reader who left the page open for long: a fresh form to send again. The
             # error is the form's own (clean()), as a hidden field's errors are not shown.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
+            self._renew_timestamp()
             self.form_is_stale = True
             return token
         self.evidence = SubmissionEvidence(seconds_to_submit=max(age, 0.0))
         return token
+
+    def _renew_timestamp(self):
+        self.data = self.data.copy()
+        self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
 
     def clean(self):
         cleaned = super().clean()
@@ -216,9 +242,15 @@ class CommentForm(forms.Form):
         if parent_id:
             # Digits only, and short enough for the database's integers.
             if parent_id.isascii() and parent_id.isdigit() and len(parent_id) < 19:
-                self.parent_comment = (
-                    Comment.objects.approved().filter(article=self.article, pk=parent_id).first()
+                # Only the public fields: the form reaches templates, which must never
+                # hold the parent's email address, even on a page sent back with errors.
+                found = (
+                    Comment.objects.approved()
+                    .filter(article=self.article, pk=parent_id)
+                    .values_list("pk", "author_name")
+                    .first()
                 )
+                self.parent_comment = ReplyTarget(*found) if found else None
             if self.parent_comment is None:
                 raise ValidationError(
                     "The comment you are replying to is not a published comment on this "
@@ -241,7 +273,7 @@ class CommentForm(forms.Form):
             name, email, url = (self.cleaned_data[key] for key in ("name", "email", "url"))
         return Comment(
             article=self.article,
-            parent=self.parent_comment,
+            parent_id=self.parent_comment.pk if self.parent_comment else None,
             user=self.user,
             author_name=name,
             author_email=email,

@@ -194,6 +194,10 @@ class CommentQuerySet(models.QuerySet):
 
 
 ERASED_TEXT = "[This comment was removed at its author's request.]"
+# The longest address mail can deliver (RFC 5321: a 256-octet path, less its brackets).
+# Anything shorter would cut real addresses, and a cut address is no longer theirs: its
+# owner's export or erasure would not find it.
+EMAIL_MAX_LENGTH = 254
 
 
 def _forget_names_in_admin_history(comments, names):
@@ -284,7 +288,7 @@ class Comment(models.Model):
     )
     author_name = models.CharField("name", max_length=245)
     # Never shown publicly: only moderators see it.
-    author_email = models.EmailField("email", max_length=100, blank=True)
+    author_email = models.EmailField("email", max_length=EMAIL_MAX_LENGTH, blank=True)
     author_url = models.URLField("website", max_length=200, blank=True)
     body = models.TextField("comment", help_text="As the commenter wrote it.")
     body_html = models.TextField(

@@ -30,6 +30,15 @@ DISPLAY_FIELDS = (
 PLACE_FIELDS = ("id", "parent_id", "status", "submitted_at")
 
 
+@dataclass(frozen=True)
+class ReplyTarget:
+    """The comment a reply answers, as templates may see it: what every reader of the
+    page sees already, and never the email address or anything else of the row."""
+
+    pk: int
+    author_name: str
+
+
 @dataclass
 class CommentNode:
     row: dict
@@ -121,8 +130,10 @@ class CommentThreads:
         return None if found is None else self.threads[found[0]]
 
     def replyable(self, comment_id):
-        """The comment readers may reply to with this id (approved, not too deep), or None."""
+        """The comment readers may reply to with this id (approved, not too deep), as a
+        ReplyTarget, or None."""
         found = self._thread_index.get(comment_id)
         if found is None or not found[1].can_reply:
             return None
-        return found[1].comment
+        row = found[1].row
+        return ReplyTarget(pk=row["id"], author_name=row["author_name"])

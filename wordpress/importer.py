@@ -17,13 +17,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleAuthor, Author, Category, Tag
-from comments.models import Comment
+from comments.forms import COMMENT_MAX_LENGTH, NAME_MAX_LENGTH, WEBSITE_MAX_LENGTH
+from comments.models import EMAIL_MAX_LENGTH, Comment
 from comments.rendering import render_comment_body
 from newsroom.db import RowInserter
 from pagecache.generation import changes_deferred, content_changed
 
 from .content import convert_post_content, plain_text
-from .wxr import BYLINES_META_KEY, WxrAuthor, WxrItem, WxrTerm, read_wxr
+from .wxr import (
+    BYLINES_META_KEY,
+    FieldLimit,
+    WxrAuthor,
+    WxrError,
+    WxrItem,
+    WxrTerm,
+    line_of,
+    read_wxr,
+)
 
 ARTICLE_STATUSES = {
     "publish": Article.Status.PUBLISHED,
@@ -41,6 +51,41 @@ COMMENT_STATUSES = {
 }
 IMPORTED_NOTE = "Imported from WordPress"
 COMMENT_BATCH_SIZE = 2000
+
+# An article body and standfirst have no limit in the database, but an import is not an
+# editor at work: half a million characters is several times the longest long read (with
+# its markup), and a standfirst is a paragraph or two.
+ARTICLE_BODY_MAX_LENGTH = 500_000
+STANDFIRST_MAX_LENGTH = 10_000
+_COMMENT_FORM = "the comment form's limit"
+_NAME_MAX_LENGTH = Author._meta.get_field("name").max_length
+_LOGIN_MAX_LENGTH = Author._meta.get_field("wordpress_login").max_length
+_NAME = FieldLimit(_NAME_MAX_LENGTH, "the name", "the longest name the site stores")
+# What each imported field may hold: the comment form's limits for comments (an import
+# must not let in what a commenter could not post), the models' for the rest. Checked as
+# the file is read, so a huge field is refused before it is all in memory.
+FIELD_LIMITS = {
+    "wp:comment_content": FieldLimit(COMMENT_MAX_LENGTH, "the text", _COMMENT_FORM),
+    "wp:comment_author": FieldLimit(NAME_MAX_LENGTH, "the commenter's name", _COMMENT_FORM),
+    "wp:comment_author_email": FieldLimit(
+        EMAIL_MAX_LENGTH, "the email address", "the longest address mail can deliver"
+    ),
+    "wp:comment_author_url": FieldLimit(WEBSITE_MAX_LENGTH, "the website", _COMMENT_FORM),
+    "title": FieldLimit(
+        Article._meta.get_field("title").max_length, "the title", "the longest title"
+    ),
+    "content:encoded": FieldLimit(ARTICLE_BODY_MAX_LENGTH, "the body", "the longest body"),
+    "excerpt:encoded": FieldLimit(STANDFIRST_MAX_LENGTH, "the excerpt", "the longest standfirst"),
+    "dc:creator": FieldLimit(_LOGIN_MAX_LENGTH, "the author's login", "WordPress's limit"),
+    "wp:author_login": FieldLimit(_LOGIN_MAX_LENGTH, "the login", "WordPress's limit"),
+    "wp:author_display_name": _NAME,
+    "wp:cat_name": _NAME,
+    "wp:tag_name": _NAME,
+    "wp:term_name": _NAME,
+    "category": _NAME,
+}
+# WordPress ids are stored as they are, in bigint columns.
+LARGEST_ID = 2**63 - 1
 
 
 @dataclass
@@ -119,6 +164,11 @@ def _unique_slug(base, taken, max_length=200, fallback="article"):
     return slug
 
 
+def _item_name(item):
+    title = plain_text(item.title)
+    return f"the item “{title}” (post id {item.post_id})" if title else f"post {item.post_id}"
+
+
 def _term_slug(slug, name):
     return slugify(unquote(slug)) or slugify(name) or slugify(name, allow_unicode=True)
 
@@ -177,9 +227,10 @@ class WxrImporter:
         self._article_tags = []
 
     def run(self, source, *, dry_run=False):
+        self._source = source
         with transaction.atomic(), changes_deferred():
             self._load_existing()
-            for record in read_wxr(source):
+            for record in read_wxr(source, field_limits=FIELD_LIMITS):
                 if isinstance(record, WxrAuthor):
                     self._author(record.login, record)
                 elif isinstance(record, WxrTerm):
@@ -209,13 +260,19 @@ class WxrImporter:
     # --- authors, categories, tags ----------------------------------------------------
 
     def _author(self, login, record=None):
-        login = (login or "unknown")[:60]
+        login = login or "unknown"
         author = self._authors.get(login)
         if author is None:
             name = ""
             if record is not None:
                 name = plain_text(record.display_name) or plain_text(
                     f"{record.first_name} {record.last_name}"
+                )
+            if len(name) > _NAME_MAX_LENGTH:
+                raise self._refusal(
+                    record,
+                    f"the name of the author {login!r} is longer than {_NAME_MAX_LENGTH} "
+                    "characters, the longest name the site stores",
                 )
             slug = _unique_slug(slugify(login), self._author_slugs, fallback="author")
             author = Author.objects.create(name=name or login, slug=slug, wordpress_login=login)
@@ -253,6 +310,25 @@ class WxrImporter:
 
     # --- posts --------------------------------------------------------------------------
 
+    def _refusal(self, record, reason):
+        """The error that stops the import, naming the record's line and saying why."""
+        return WxrError(f"Line {line_of(self._source, record.position)}: {reason}.")
+
+    def _check_ids(self, item):
+        """WordPress ids are positive and fit our bigint columns; a file with others was
+        edited by hand or broken, and storing them would fail with a database error."""
+        ids = [("post id", item.post_id, 1)]
+        for comment in item.comments:
+            ids.append(("comment id", comment.id, 1))
+            ids.append(("reply-to (parent) comment id", comment.parent_id, 0))
+        for what, value, smallest in ids:
+            if not smallest <= value <= LARGEST_ID:
+                raise self._refusal(
+                    item,
+                    f"the {what} {value} in {_item_name(item)} is not one WordPress gives "
+                    f"(from {smallest} to {LARGEST_ID:,})",
+                )
+
     def _item(self, item):
         if item.post_type != "post":
             kind = item.post_type or "untyped item"
@@ -267,6 +343,7 @@ class WxrImporter:
                     item.comments
                 )
             return
+        self._check_ids(item)
         article_id = self._article_ids.get(item.post_id)
         if article_id is None:
             article_id = self._create_article(item).pk
@@ -308,7 +385,7 @@ class WxrImporter:
         path = unquote(link.path) if link.path not in ("", "/") else ""
 
         article = Article(
-            title=title[:300],
+            title=title,
             slug=_unique_slug(slug_source, self._article_slugs),
             standfirst=standfirst,
             body=converted.body,
@@ -411,9 +488,9 @@ class WxrImporter:
         return dict(
             article_id=article_id,
             parent_id=parent_pk,
-            author_name=plain_text(record.author)[:245] or "Anonymous",
-            author_email=record.author_email.strip()[:100],
-            author_url=url if len(url) <= 200 else "",
+            author_name=plain_text(record.author) or "Anonymous",
+            author_email=record.author_email.strip(),
+            author_url=url,
             body=record.content,
             # The insert bypasses Comment.save(), which is what renders the body.
             body_html=render_comment_body(record.content),

@@ -5,15 +5,19 @@ records.
 Hostile XML is refused before anything is read from the document: defusedxml parses the
 prolog, where a DTD with entity declarations (billion laughs, external entities) would
 have to be, and refuses any entity declaration or external reference. The document
-itself is then streamed with the stdlib's C iterparse (defusedxml's own parser is pure
+itself is then streamed with the stdlib's C pull parser (defusedxml's own parser is pure
 Python, and slower for it, which matters for exports of hundreds of MB): with no
 declarations, an entity reference in the body can only be an "undefined entity" error.
-Every top-level element is cleared once turned into a record, so memory stays flat.
+Every top-level element is cleared once turned into a record, and no field may grow past
+its limit while it is read, so memory stays flat whatever the file holds.
 """
 
+import contextlib
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 -- the prolog is checked by defusedxml first
 from dataclasses import dataclass, field
+from typing import NamedTuple
+from xml.parsers import expat  # noqa: S410 -- only to find a line again, after the checks
 
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import iterparse
@@ -59,6 +63,23 @@ class WxrError(Exception):
     """The file cannot be imported: not XML, hostile XML, or not a WordPress export."""
 
 
+class FieldLimit(NamedTuple):
+    """The most characters a field may hold, and how to speak of it in an error."""
+
+    max_length: int
+    what: str  # "the text", "the excerpt"
+    why: str = ""  # "the comment form's limit"
+
+
+# Any field of the file, named or not: what memory a field may take while it is read.
+FIELD_MAX_LENGTH = 1_000_000
+# The most bytes one character can take in the file ("&#x10FFFF;"). A field still open
+# after max_length × this many bytes is too long whatever it holds, and is refused then,
+# before the rest of it is read.
+MAX_BYTES_PER_CHARACTER = 10
+CHUNK_SIZE = 64 * 1024
+
+
 @dataclass
 class WxrAuthor:
     login: str
@@ -66,6 +87,8 @@ class WxrAuthor:
     display_name: str = ""
     first_name: str = ""
     last_name: str = ""
+    # Which element of the file this record is (see line_of()).
+    position: int = 0
 
 
 @dataclass
@@ -76,6 +99,7 @@ class WxrTerm:
     slug: str
     name: str
     description: str = ""
+    position: int = 0
 
 
 @dataclass
@@ -114,6 +138,7 @@ class WxrItem:
     comments: list = field(default_factory=list)
     # wp:postmeta key -> value
     meta: dict = field(default_factory=dict)
+    position: int = 0
 
 
 _prefix_cache = {}
@@ -264,46 +289,169 @@ _READERS = {
 }
 
 
-def read_wxr(source):
+@contextlib.contextmanager
+def _opened(source):
+    if hasattr(source, "read"):
+        source.seek(0)
+        yield source
+    else:
+        with open(source, "rb") as stream:
+            yield stream
+
+
+def line_of(source, position):
+    """The line on which the file's `position`-th element (from 1, in document order)
+    starts: for errors, so only then is the file read again, up to there."""
+    parser = expat.ParserCreate()  # noqa: S314 -- read_wxr() has checked the file
+
+    class Found(Exception):
+        pass
+
+    def start(name, attributes):
+        nonlocal position
+        position -= 1
+        if position == 0:
+            raise Found(parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    with _opened(source) as stream:
+        try:
+            while chunk := stream.read(CHUNK_SIZE):
+                parser.Parse(chunk, False)
+        except Found as found:
+            return found.args[0]
+        except expat.ExpatError:
+            pass
+    return None
+
+
+def describe(record, comment, element):
+    """What `element` (open, or just read) belongs to, in an operator's words: an item,
+    a comment on one, or one of the channel's authors, categories and tags (`record`,
+    the channel's child it is in, and `comment`, the last comment started in it)."""
+    top = record if record is not None else element
+    name = _name(top.tag)
+    if name != "item":
+        login = _texts(top).get("wp:author_login") if name == "wp:author" else None
+        return f"the author “{login}”" if login else f"<{name}>"
+    texts = _texts(record)
+    title = texts.get("title", "")
+    if len(title) > 60:
+        title = title[:59] + "…"
+    subject = f"the item “{title}”" if title else "an untitled item"
+    if texts.get("wp:post_id"):
+        subject += f" (post id {texts['wp:post_id']})"
+    if comment is not None and any(child is element for child in comment):
+        comment_id = _texts(comment).get("wp:comment_id")
+        subject = f"comment {comment_id or '(no id)'} on {subject}"
+    return subject
+
+
+def _too_long(source, record, comment, element, position, limit):
+    what = limit.what if limit.what != "the field" else f"the <{_name(element.tag)}> field"
+    why = f", {limit.why}" if limit.why else ""
+    subject = describe(record, comment, element)
+    return WxrError(
+        f"Line {line_of(source, position)}: {what} of {subject} is longer than "
+        f"{limit.max_length:,} characters{why}."
+    )
+
+
+def read_wxr(source, *, field_limits=None):
     """Yield WxrAuthor, WxrTerm and WxrItem records from a WXR file, in document order.
 
-    `source` is a path or a seekable binary file object. Raises WxrError, naming the line
-    for malformed XML, when the file is hostile, or when it is not a WordPress export.
+    `source` is a path or a seekable binary file object. `field_limits` maps fields (by
+    prefixed name, "wp:comment_content") to a FieldLimit; every other field may hold up
+    to FIELD_MAX_LENGTH characters. Raises WxrError, naming the line, for malformed XML,
+    a field over its limit (as soon as it is read that far), when the file is hostile,
+    or when it is not a WordPress export.
     """
+    field_limits = field_limits or {}
+    default_limit = FieldLimit(FIELD_MAX_LENGTH, "the field")
+    limits = {}  # by tag, as the parser gives it
     depth = 0
     channel = None
     seen_wordpress_fields = False
+    # Elements started so far: the count at an element's start tag is its position, which
+    # line_of() finds again; the record's (the channel's child) is kept for the importer.
+    started = record_position = 0
+    record_element = comment = None
     try:
-        # Up to the root element's start tag: everything a DTD could declare.
-        for _ in iterparse(source, events=("start",), forbid_entities=True, forbid_external=True):
-            break
-        if hasattr(source, "seek"):
-            source.seek(0)
-        for event, element in ET.iterparse(source, events=("start", "end")):  # noqa: S314
-            if event == "start":
-                depth += 1
-                if depth == 1 and element.tag != "rss":
-                    raise WxrError(
-                        f"This is not a WordPress export: the document is <{element.tag}>, "
-                        "not <rss>."
+        with _opened(source) as stream:
+            # Up to the root element's start tag: everything a DTD could declare.
+            for _ in iterparse(
+                stream, events=("start",), forbid_entities=True, forbid_external=True
+            ):
+                break
+            stream.seek(0)
+            parser = ET.XMLPullParser(events=("start", "end"))  # noqa: S314
+            fed = 0
+            # What is read since the last event is the text of one element (or between
+            # two): where that began (to a chunk), and the limit it is under.
+            text_since, text_limit = 0, default_limit
+            text_element, text_position = None, 0
+            while True:
+                chunk = stream.read(CHUNK_SIZE)
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+                for event, element in parser.read_events():
+                    text_since = fed
+                    if event == "start":
+                        depth += 1
+                        started += 1
+                        text_limit = limits.get(element.tag)
+                        if text_limit is None:
+                            text_limit = field_limits.get(_name(element.tag), default_limit)
+                            limits[element.tag] = text_limit
+                        text_element, text_position = element, started
+                        if depth == 1 and element.tag != "rss":
+                            raise WxrError(
+                                f"This is not a WordPress export: the document is "
+                                f"<{element.tag}>, not <rss>."
+                            )
+                        if depth == 2:
+                            channel = element
+                        elif depth == 3:
+                            record_element, record_position, comment = element, started, None
+                        elif depth == 4 and _name(element.tag) == "wp:comment":
+                            comment = element
+                        continue
+                    depth -= 1
+                    text = element.text
+                    if text is not None and len(text) > limits[element.tag].max_length:
+                        raise _too_long(
+                            source,
+                            record_element,
+                            comment,
+                            element,
+                            text_position,
+                            limits[element.tag],
+                        )
+                    text_limit = default_limit
+                    if depth != 2:
+                        continue
+                    name = _name(element.tag)
+                    if name.startswith("wp:"):
+                        seen_wordpress_fields = True
+                    reader = _READERS.get(name)
+                    if reader is not None:
+                        record = reader(element)
+                        record.position = record_position
+                        if name == "item" and record.post_type:
+                            seen_wordpress_fields = True
+                        yield record
+                    # Everything before this element is done with: drop it to keep memory
+                    # flat.
+                    channel.clear()
+                if not chunk:
+                    break
+                fed += len(chunk)
+                if fed - text_since > text_limit.max_length * MAX_BYTES_PER_CHARACTER + CHUNK_SIZE:
+                    raise _too_long(
+                        source, record_element, comment, text_element, text_position, text_limit
                     )
-                if depth == 2:
-                    channel = element
-                continue
-            depth -= 1
-            if depth != 2:
-                continue
-            name = _name(element.tag)
-            if name.startswith("wp:"):
-                seen_wordpress_fields = True
-            reader = _READERS.get(name)
-            if reader is not None:
-                record = reader(element)
-                if name == "item" and record.post_type:
-                    seen_wordpress_fields = True
-                yield record
-            # Everything before this element is done with: drop it to keep memory flat.
-            channel.clear()
     except ET.ParseError as error:
         line, column = error.position
         reason = re.sub(r":? line \d+, column \d+$", "", str(error))

@@ -6,14 +6,19 @@ sitemap, robots.txt and a 404, searched for any commenter's address.
 """
 
 import re
+import time
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.conf import settings
+from django.http import HttpRequest
+from django.template import Context
 from django.test import Client
 from django.urls import reverse
 
+from comments.forms import issue_timestamp
 from comments.models import Comment
 from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, CommentFactory
 
@@ -179,3 +184,94 @@ def test_a_commenters_saved_email_is_not_shown_to_the_next_visitor(post_comment,
     post_comment(article, remember="on", email=f"{SECRET}-saver@mail.example")
 
     assert_no_email(article.get_absolute_url(), Client().get(article.get_absolute_url()))
+
+
+# Refusal pages: every POST the site answers with the article page again.
+
+
+def addresses_reachable_from(response):
+    """Commenters' addresses a template on this response could show: any string holding
+    one, or a comment row that holds (or would load) an address, reachable from the
+    templates' context. Only what the template sees counts: the visitor's own request
+    (what they typed) is theirs."""
+    found = []
+    seen = set()
+    stack = [(context, 0) for context in response.context or ()]
+    while stack:
+        value, depth = stack.pop()
+        if id(value) in seen or depth > 8 or isinstance(value, HttpRequest):
+            continue
+        seen.add(id(value))
+        if isinstance(value, str):
+            if SECRET in value:
+                found.append(value)
+            continue
+        if isinstance(value, Comment) and (
+            "author_email" in value.get_deferred_fields() or value.author_email
+        ):
+            found.append(f"comment {value.pk} with its email")
+        if isinstance(value, Context):
+            children = [item for layer in value.dicts for item in layer.items()]
+        elif isinstance(value, dict):
+            children = list(value.items())
+        elif isinstance(value, list | tuple | set | frozenset):
+            children = list(value)
+        elif hasattr(value, "__dict__") and not isinstance(value, type):
+            children = list(vars(value).values())
+        else:
+            continue
+        stack.extend((child, depth + 1) for child in children)
+    return found
+
+
+def _refusals(post_comment, article, closed, parent, closed_parent):
+    """Each way a comment is refused, as (name, expected status, response)."""
+    reply = {"parent": str(parent.pk)} if parent else {}
+    closed_reply = {"parent": str(closed_parent.pk)} if closed_parent else {}
+    stale = time.time() - settings.COMMENTS_FORM_MAX_AGE_SECONDS - 60
+    own = {"email": "visitor@own.example", **reply}
+    yield "bad email", 400, post_comment(article, **{**own, "email": "visitor@"})
+    yield "empty comment", 400, post_comment(article, **own, comment="")
+    yield (
+        "form open too long",
+        400,
+        post_comment(article, **own, timestamp=issue_timestamp(article, issued_at=stale)),
+    )
+    yield "comments closed", 403, post_comment(closed, **{**own, **closed_reply})
+    accepted = post_comment(article, **own, remote_addr="198.51.100.20")
+    assert accepted.status_code == 303
+    yield (
+        "too quick (flood control)",
+        429,
+        post_comment(article, **own, comment="And another.", remote_addr="198.51.100.20"),
+    )
+    yield "duplicate", 409, post_comment(article, **own, remote_addr="198.51.100.21")
+
+
+@pytest.mark.parametrize("replying", [False, True], ids=["comment", "reply"])
+def test_no_commenter_email_reaches_any_refusal_page(post_comment, replying):
+    articles, closed, *_ = seed_site()
+    article = articles[0]
+    parent = closed_parent = None
+    if replying:
+        parent = Comment.objects.approved().filter(article=article).first()
+        closed_parent = Comment.objects.approved().filter(article=closed).first()
+
+    for name, status, response in _refusals(post_comment, article, closed, parent, closed_parent):
+        assert response.status_code == status, name
+        assert_no_email(name, response)
+        assert not addresses_reachable_from(response), name
+        if replying and status != 403:
+            assert f"Leave a Reply to {parent.author_name}" in response.content.decode(), name
+
+
+def test_a_reply_to_a_hidden_comment_is_refused_without_its_email(post_comment):
+    articles, *_ = seed_site()
+    article = articles[0]
+    pending = Comment.objects.filter(article=article, status=Comment.Status.PENDING).first()
+
+    response = post_comment(article, email="visitor@own.example", parent=str(pending.pk))
+
+    assert response.status_code == 400
+    assert_no_email("reply to a pending comment", response)
+    assert not addresses_reachable_from(response)

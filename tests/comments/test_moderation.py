@@ -116,6 +116,34 @@ def test_returning_author_with_too_many_links_is_held(post_comment, settings):
     assert comment.moderation_reason.startswith("Held: 3 links")
 
 
+# Spam signs come before the returning-author approval: a spammer who once got a comment
+# approved (or who copies a regular's name and address) gets nothing approved by it.
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"subject": "Buy now"}, "Spam: the hidden honeypot field was filled in."),
+        ({"comment": "Cheap casino chips here."}, "Spam: contains the disallowed word “casino”."),
+        ({"timestamp": "fresh"}, "Spam: sent "),
+        ({"timestamp": "forged"}, "Spam: the form's timestamp"),
+    ],
+    ids=["honeypot", "disallowed word", "too fast", "forged timestamp"],
+)
+def test_returning_approved_author_showing_a_spam_sign_is_not_approved(
+    post_comment, settings, fields, reason
+):
+    settings.COMMENTS_AUTO_APPROVE_RETURNING = True
+    settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
+    CommentFactory(author_name="Maria Okafor", author_email="maria.okafor@readers.example")
+    article = ArticleFactory()
+    if fields.get("timestamp") == "fresh":
+        fields = {"timestamp": issue_timestamp(article)}
+
+    comment = stored(post_comment, article=article, **fields)
+
+    assert comment.status == Comment.Status.SPAM
+    assert comment.moderation_reason.startswith(reason)
+
+
 def test_filled_honeypot_is_spam_and_the_sender_sees_the_usual_redirect(post_comment):
     comment = stored(post_comment, subject="Buy now")
 

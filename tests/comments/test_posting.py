@@ -1,7 +1,11 @@
 """What happens when a reader posts the Leave a Reply form."""
 
+import base64
+import contextlib
 import json
+import re
 import time
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -254,7 +258,7 @@ def test_remember_me_tick_is_kept_on_an_invalid_form(post_comment):
         ("name", "n" * 246),
         ("email", ""),
         ("email", "maria@"),
-        ("email", "m" * 89 + "@readers.example"),
+        ("email", "m" * 239 + "@readers.example"),
         ("url", "ftp://files.example/"),
         ("url", "javascript:alert(1)"),
         ("url", "https://maria.example/" + "p" * 179),
@@ -267,7 +271,7 @@ def test_remember_me_tick_is_kept_on_an_invalid_form(post_comment):
         "name over 245",
         "empty email",
         "malformed email",
-        "email over 100",
+        "email over 254",
         "ftp website",
         "javascript website",
         "website over 200",
@@ -285,17 +289,36 @@ def test_value_outside_the_limits_is_refused_and_nothing_stored(post_comment, fi
     [
         ("comment", "x" * 65525),
         ("name", "n" * 245),
-        ("email", "m" * 84 + "@readers.example"),
+        ("email", "m" * 238 + "@readers.example"),
         ("url", "https://maria.example/" + "p" * 178),
         ("url", "http://maria.example"),
     ],
-    ids=["comment 65525", "name 245", "email 100", "website 200", "http website"],
+    ids=["comment 65525", "name 245", "email 254", "website 200", "http website"],
 )
 def test_value_at_the_limit_is_accepted(post_comment, field, value):
     response = post_comment(ArticleFactory(), **{field: value})
 
     assert response.status_code == 303
     assert Comment.objects.count() == 1
+
+
+def test_an_address_of_254_characters_is_stored_whole(post_comment):
+    address = "maria.okafor." + "m" * 225 + "@readers.example"
+    assert len(address) == 254
+
+    post_comment(ArticleFactory(), email=address)
+
+    assert Comment.objects.get().author_email == address
+
+
+def test_an_address_longer_than_mail_allows_says_so(post_comment):
+    response = post_comment(ArticleFactory(), email="m" * 239 + "@readers.example")
+
+    assert response.status_code == 400
+    assert "An email address is at most 254 characters long; this one is 255." in (
+        response.content.decode()
+    )
+    assert not Comment.objects.exists()
 
 
 def test_website_that_is_not_a_web_address_says_what_is_expected(post_comment):
@@ -582,6 +605,47 @@ def test_save_my_details_sets_a_signed_httponly_cookie_for_a_year(post_comment):
     assert cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) == 365 * 86400
     assert "maria.okafor@readers.example" not in cookie.value
+
+
+def _every_reading_of(cookie_value):
+    """The cookie's value and whatever base64 (and zlib) inside it decodes to."""
+    readings = [cookie_value]
+    for part in re.split(r"[:.]", cookie_value):
+        for decode in (base64.urlsafe_b64decode, base64.b64decode):
+            try:
+                raw = decode(part + "=" * (-len(part) % 4))
+            except ValueError:
+                continue
+            readings.append(raw.decode("latin-1"))
+            with contextlib.suppress(zlib.error):
+                readings.append(zlib.decompress(raw).decode("latin-1"))
+    return readings
+
+
+def test_saved_details_cookie_does_not_hold_the_email_in_readable_form(post_comment):
+    response = post_comment(ArticleFactory(), remember="on")
+
+    value = response.cookies[AUTHOR_COOKIE].value
+    for reading in _every_reading_of(value):
+        assert "maria.okafor@readers.example" not in reading
+        assert "Maria Okafor" not in reading
+    email_b64 = base64.b64encode(b"maria.okafor@readers.example").decode().rstrip("=")
+    assert email_b64[4:-4] not in value
+
+
+def test_tampered_saved_details_cookie_prefills_nothing(client, post_comment):
+    article = ArticleFactory()
+    post_comment(article, remember="on")
+    value = client.cookies[AUTHOR_COOKIE].value
+    middle = len(value) // 2
+    client.cookies[AUTHOR_COOKIE] = (
+        value[:middle] + ("A" if value[middle] != "A" else "B") + value[middle + 1 :]
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'value="maria.okafor@readers.example"' not in html
+    assert 'value="Maria Okafor"' not in html
 
 
 def test_saved_details_prefill_the_form_in_that_browser(client, post_comment):

@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from comments.cookies import AUTHOR_COOKIE, AUTHOR_SALT, PENDING_COOKIE, PENDING_SALT
+from comments.cookies import AUTHOR_COOKIE, PENDING_COOKIE, PENDING_SALT, remember_author
 from comments.models import Comment
 from comments.templatetags.comments_tags import comment_section as comment_section_tag
 from tests.factories import ArticleFactory, CommentFactory, PendingCommentFactory, UserFactory
@@ -192,9 +193,10 @@ def test_reader_with_saved_details_gets_their_own_filled_in_form(client, rf):
     article = ArticleFactory()
     comment_section(reader_request(rf, article), article)
     request = reader_request(rf, article)
-    request.COOKIES[AUTHOR_COOKIE] = signing.dumps(
-        {"name": "Maria Okafor", "email": "maria@readers.example", "url": ""}, salt=AUTHOR_SALT
-    )
+    saved = HttpResponse()
+    details = {"name": "Maria Okafor", "email": "maria@readers.example", "url": ""}
+    remember_author(request, saved, details)
+    request.COOKIES[AUTHOR_COOKIE] = saved.cookies[AUTHOR_COOKIE].value
 
     context = comment_section(request, article)
 
