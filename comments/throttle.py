@@ -3,7 +3,6 @@
 Flood limits live in the Django cache, so with Redis they hold across every process.
 """
 
-import ipaddress
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -21,44 +20,6 @@ DUPLICATE = "Duplicate comment detected; it looks as though you’ve already sai
 class Refusal:
     message: str
     status: int
-
-
-def client_ip(request):
-    """The commenter's IP address: REMOTE_ADDR, unless it is a proxy we were told to trust.
-
-    Behind trusted proxies (addresses or networks in COMMENTS_TRUSTED_PROXIES),
-    X-Forwarded-For is read from the right, skipping those proxies: everything left of the
-    first untrusted address could have been written by the client itself.
-    """
-    remote = _ip(request.META.get("REMOTE_ADDR", ""))
-    proxies = _trusted_proxies()
-    if remote is None or not _is_trusted(remote, proxies):
-        return None if remote is None else str(remote)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for hop in reversed(forwarded.split(",")):
-        address = _ip(hop)
-        if address is None:
-            break
-        if not _is_trusted(address, proxies):
-            return str(address)
-    return str(remote)
-
-
-def _ip(value):
-    try:
-        return ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
-
-
-def _trusted_proxies():
-    return [
-        ipaddress.ip_network(entry, strict=False) for entry in settings.COMMENTS_TRUSTED_PROXIES
-    ]
-
-
-def _is_trusted(address, proxies):
-    return any(address in network for network in proxies)
 
 
 def refusal_for(comment):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.views import render_article
+from newsroom.client_ip import client_ip
 
 from . import cookies, throttle
 from .forms import CommentForm
@@ -31,7 +32,7 @@ def post_comment(request, article_id):
         return render_article(request, article, status=HTTPStatus.BAD_REQUEST, comment_form=form)
 
     comment = form.build_comment(
-        ip_address=throttle.client_ip(request),
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     refusal = throttle.refusal_for(comment)

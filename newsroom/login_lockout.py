@@ -1,7 +1,7 @@
 """Admin login lock-out (django-axes): what a locked-out visitor sees, and the log line.
 
 Axes counts failed logins per username and per client IP address (the same address flood
-control uses: comments.throttle.client_ip), in the database so a lock holds across
+control uses: newsroom.client_ip.client_ip), in the database so a lock holds across
 workers and whether or not the cache is up. The settings are in newsroom/settings.py.
 """
 
