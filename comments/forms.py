@@ -27,14 +27,23 @@ WEBSITE_MAX_LENGTH = 200
 LINE_BREAKS_AND_TABS = frozenset("\t\n\r")
 
 
-def issue_timestamp(article, issued_at=None):
-    """A signed note of when (and for which article) the form was shown."""
+def issue_timestamp(article, issued_at=None, *, opened_at=None):
+    """A signed note of when (and for which article) the form was shown.
+
+    Two times: `issued`, when this form was shown (a form too old is refused as stale),
+    and `opened`, when the reader first opened it (a comment sent sooner after that than
+    people write is held); the same for a new form, but a form shown again after an
+    error or as stale keeps the first.
+    """
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.dumps({"article": article.pk, "issued": issued_at}, salt=TIMESTAMP_SALT)
+    opened_at = issued_at if opened_at is None else opened_at
+    return signing.dumps(
+        {"article": article.pk, "issued": issued_at, "opened": opened_at}, salt=TIMESTAMP_SALT
+    )
 
 
 def reissue_timestamp(token):
-    """The same form's timestamp, signed as shown now.
+    """The same form's timestamp, signed as shown and opened now.
 
     A page served from the page cache was rendered earlier, for someone else; without this
     a bot fetching a cached page could post at once and still look slow and human.
@@ -43,7 +52,8 @@ def reissue_timestamp(token):
         shown = _verified_timestamp(token)
     except signing.BadSignature:
         return token
-    return signing.dumps({**shown, "issued": time.time()}, salt=TIMESTAMP_SALT)
+    now = time.time()
+    return signing.dumps({**shown, "issued": now, "opened": now}, salt=TIMESTAMP_SALT)
 
 
 @functools.lru_cache(maxsize=256)
@@ -209,27 +219,32 @@ class CommentForm(forms.Form):
         try:
             shown = signing.loads(token, salt=TIMESTAMP_SALT)
             issued = float(shown["issued"])
+            # Forms shown before `opened` was signed were opened when issued.
+            opened = float(shown.get("opened", issued))
             valid = shown["article"] == self.article.pk
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
+        except (signing.BadSignature, AttributeError, KeyError, TypeError, ValueError):
             valid = False
         if not valid:
             # Only a bot sends a form we never signed: moderation marks it as spam, and
             # the sender is not told.
             self.evidence = SubmissionEvidence(timestamp_valid=False)
             return token
-        age = time.time() - issued
-        if age > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
-            # A reader who left the page open for long: a fresh form to send again. The
-            # error is the form's own (clean()), as a hidden field's errors are not shown.
-            self._renew_timestamp()
+        now = time.time()
+        # Should the form be shown again (an error, or stale), it is shown as now but keeps
+        # when the reader opened it: posting again at once is not "too fast".
+        self._renew_timestamp(opened_at=opened)
+        if now - issued > settings.COMMENTS_FORM_MAX_AGE_SECONDS:
+            # A reader who left the page open for long: the form again, with their text, to
+            # send again. The error is the form's own (clean()), as a hidden field's
+            # errors are not shown.
             self.form_is_stale = True
             return token
-        self.evidence = SubmissionEvidence(seconds_to_submit=max(age, 0.0))
+        self.evidence = SubmissionEvidence(seconds_to_submit=max(now - opened, 0.0))
         return token
 
-    def _renew_timestamp(self):
+    def _renew_timestamp(self, opened_at=None):
         self.data = self.data.copy()
-        self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article)
+        self.data[self.add_prefix("timestamp")] = issue_timestamp(self.article, opened_at=opened_at)
 
     def clean(self):
         cleaned = super().clean()

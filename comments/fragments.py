@@ -99,8 +99,8 @@ def comment_places(article, own_pending_ids=(), *, in_hand=()):
     CommentThreads: to find the page a comment just posted, or linked to, is on.
 
     The approved comments' places are shared with the content generation; the reader's own
-    pending comments are read from the database, except those in hand (`in_hand`, such as
-    the comment just saved), which are taken as they are.
+    held comments (CommentQuerySet.held) are read from the database, except those in hand
+    (`in_hand`, such as the comment just saved), which are taken as they are.
     """
     approved = shared(
         f"comments:places:{article.pk}",
@@ -108,13 +108,11 @@ def comment_places(article, own_pending_ids=(), *, in_hand=()):
             Comment.objects.filter(article=article).approved().order_by().values(*PLACE_FIELDS)
         ),
     )
-    own = {c.pk: c for c in in_hand if c.pk in own_pending_ids and c.awaiting_moderation}
+    own = {c.pk: c for c in in_hand if c.pk in own_pending_ids and c.is_held}
     rows = [*approved, *({name: getattr(c, name) for name in PLACE_FIELDS} for c in own.values())]
     others = [pk for pk in own_pending_ids if pk not in own]
     if others:
-        rows += (
-            Comment.objects.filter(article=article, pk__in=others).pending().values(*PLACE_FIELDS)
-        )
+        rows += Comment.objects.filter(article=article, pk__in=others).held().values(*PLACE_FIELDS)
     return rows
 
 

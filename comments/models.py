@@ -32,16 +32,27 @@ class CommentQuerySet(models.QuerySet):
         """What one reader sees: approved comments, plus their own still awaiting moderation.
 
         `own_pending_ids` must come from that reader's signed cookie, never from the URL.
-        `within` (article=...) narrows both halves of the OR alike, so that each can be
+        "Awaiting moderation" is what the author is told of every comment no moderator has
+        turned down yet, the ones the policy filed as spam included (see held()).
+        `within` (article=...) narrows every part of the OR alike, so that each can be
         read from the (article, status) index: narrowed after the OR, SQLite reads every
         comment of the article, the pending ones too, which a comment flood makes many.
-        One filter() with Q objects, not two querysets joined by |, which Django takes
+        One filter() with Q objects, not querysets joined by |, which Django takes
         several times longer to build.
         """
         visible = Q(status=Comment.Status.APPROVED, **within)
         if own_pending_ids:
-            visible |= Q(status=Comment.Status.PENDING, pk__in=list(own_pending_ids), **within)
+            own = list(own_pending_ids)
+            for held in HELD:
+                visible |= Q(held, pk__in=own, **within)
         return self.filter(visible)
+
+    def held(self):
+        """Comments waiting for a moderator: pending ones, and those the policy filed as
+        spam that no moderator has looked at yet (the Spam view, where false positives
+        are rescued). Their authors see them in place, marked as awaiting moderation, so
+        that a spammer learns nothing and a person loses nothing; nobody else sees them."""
+        return self.filter(HELD[0] | HELD[1])
 
     def spam(self):
         return self.filter(status=Comment.Status.SPAM)
@@ -354,6 +365,13 @@ class Comment(models.Model):
     def awaiting_moderation(self):
         return self.status == self.Status.PENDING
 
+    @property
+    def is_held(self):
+        """Waiting for a moderator, as CommentQuerySet.held() has it: shown to its author."""
+        return self.status == self.Status.PENDING or (
+            self.status == self.Status.SPAM and self.status_changed_at is None
+        )
+
     def _change_status(self, to_status, by=None, note=""):
         changed = Comment.objects.filter(pk=self.pk).change_status(to_status, by=by, note=note)
         if changed:
@@ -409,6 +427,14 @@ class Comment(models.Model):
                 sender=Comment, to_status=self.Status.APPROVED, batch=batch_id, changed_by=by
             )
         return reply
+
+
+# What held() and for_reader() take as held: a status a moderator set is dated
+# (status_changed_at), one the policy decided when the comment was posted is not.
+HELD = (
+    Q(status=Comment.Status.PENDING),
+    Q(status=Comment.Status.SPAM, status_changed_at__isnull=True),
+)
 
 
 class CommentStatusChangeQuerySet(models.QuerySet):

@@ -46,7 +46,7 @@ class CommentModerator:
     """The rules, in order; the first that decides wins, else the comment is held.
 
     Spam signs come first, so that nothing a spammer does can get a comment approved;
-    holding for too many links comes before approving returning authors.
+    holding for speed or too many links comes before approving returning authors.
     """
 
     def __init__(
@@ -86,8 +86,8 @@ class CommentModerator:
         rules = (
             self.honeypot,
             self.forged_timestamp,
-            self.too_fast,
             self.disallowed_word,
+            self.too_fast,
             self.too_many_links,
             self.returning_author,
         )
@@ -108,12 +108,15 @@ class CommentModerator:
         return None
 
     def too_fast(self, comment, evidence):
+        # Held, not spam: people do post this fast (a returning reader whose details are
+        # saved, writing "Great news, thanks!"). Without any spam sign besides (the rules
+        # before this one), a moderator decides.
         seconds = evidence.seconds_to_submit
         if seconds is not None and seconds < self.min_seconds_to_submit:
             return Decision(
-                Status.SPAM,
-                f"Spam: sent {seconds:.1f} s after the form was shown "
-                f"(people take at least {self.min_seconds_to_submit} s).",
+                Status.PENDING,
+                f"Held: sent {seconds:.1f} s after the form was first shown "
+                f"(most people take at least {self.min_seconds_to_submit} s).",
             )
         return None
 

@@ -44,7 +44,9 @@ def post_comment(request, article_id):
     with transaction.atomic():
         comment.save()
 
-    # The same redirect whatever the policy decided: a spammer learns nothing.
+    # The same redirect whatever the policy decided: to the comment, shown to its author
+    # alone as awaiting moderation unless approved. A spammer learns nothing, and a
+    # person the policy took for one loses nothing (moderators rescue it from Spam).
     own_pending = [*cookies.pending_comment_ids(request), comment.pk]
     response = HttpResponseRedirect(
         _comment_location(comment, own_pending), status=HTTPStatus.SEE_OTHER
@@ -59,10 +61,14 @@ def post_comment(request, article_id):
 
 
 def _comment_location(comment, own_pending_ids=()):
-    """The article page (and comments page) showing this comment, at its anchor."""
+    """The article page (and comments page) showing this comment, at its anchor; or, if
+    this reader cannot see it there, at the comments area: never at an anchor the page
+    lacks, which would leave the reader at the top of the article with no trace of it."""
     article = comment.article
     threads = CommentThreads(comment_places(article, own_pending_ids, in_hand=[comment]))
-    page_number = threads.page_number_of(comment.pk) or 1
+    page_number = threads.page_number_of(comment.pk)
+    if page_number is None:
+        return f"{article.get_absolute_url()}#comments"
     return f"{article.get_absolute_url()}{comments_page_query(page_number)}#comment-{comment.pk}"
 
 

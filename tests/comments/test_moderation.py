@@ -5,6 +5,8 @@ import time
 
 import pytest
 from django.core import signing
+from django.test import Client
+from django.urls import reverse
 
 from comments.forms import issue_timestamp
 from comments.models import Comment
@@ -116,20 +118,25 @@ def test_returning_author_with_too_many_links_is_held(post_comment, settings):
     assert comment.moderation_reason.startswith("Held: 3 links")
 
 
-# Spam signs come before the returning-author approval: a spammer who once got a comment
-# approved (or who copies a regular's name and address) gets nothing approved by it.
+# Spam signs (and speed) come before the returning-author approval: a spammer who once got
+# a comment approved (or who copies a regular's name and address) gets nothing approved by
+# it. Speed alone holds the comment, as people do post fast.
 @pytest.mark.parametrize(
-    ("fields", "reason"),
+    ("fields", "status", "reason"),
     [
-        ({"subject": "Buy now"}, "Spam: the hidden honeypot field was filled in."),
-        ({"comment": "Cheap casino chips here."}, "Spam: contains the disallowed word “casino”."),
-        ({"timestamp": "fresh"}, "Spam: sent "),
-        ({"timestamp": "forged"}, "Spam: the form's timestamp"),
+        ({"subject": "Buy now"}, "spam", "Spam: the hidden honeypot field was filled in."),
+        (
+            {"comment": "Cheap casino chips here."},
+            "spam",
+            "Spam: contains the disallowed word “casino”.",
+        ),
+        ({"timestamp": "fresh"}, "pending", "Held: sent "),
+        ({"timestamp": "forged"}, "spam", "Spam: the form's timestamp"),
     ],
     ids=["honeypot", "disallowed word", "too fast", "forged timestamp"],
 )
 def test_returning_approved_author_showing_a_spam_sign_is_not_approved(
-    post_comment, settings, fields, reason
+    post_comment, settings, fields, status, reason
 ):
     settings.COMMENTS_AUTO_APPROVE_RETURNING = True
     settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
@@ -140,7 +147,7 @@ def test_returning_approved_author_showing_a_spam_sign_is_not_approved(
 
     comment = stored(post_comment, article=article, **fields)
 
-    assert comment.status == Comment.Status.SPAM
+    assert comment.status == status
     assert comment.moderation_reason.startswith(reason)
 
 
@@ -151,14 +158,32 @@ def test_filled_honeypot_is_spam_and_the_sender_sees_the_usual_redirect(post_com
     assert comment.moderation_reason == "Spam: the hidden honeypot field was filled in."
 
 
-def test_form_sent_back_implausibly_fast_is_spam_silently(post_comment):
+def test_form_sent_back_faster_than_people_write_is_held_with_the_reason(post_comment):
     article = ArticleFactory()
 
     comment = stored(post_comment, article=article, timestamp=issue_timestamp(article))
 
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_reason.startswith("Held: sent ")
+    assert comment.moderation_reason.endswith("(most people take at least 3 s).")
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"subject": "Buy now"}, "Spam: the hidden honeypot field was filled in."),
+        ({"comment": "Cheap casino chips here."}, "Spam: contains the disallowed word “casino”."),
+    ],
+    ids=["honeypot", "disallowed word"],
+)
+def test_a_fast_comment_with_another_spam_sign_is_spam(post_comment, settings, fields, reason):
+    settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
+    article = ArticleFactory()
+
+    comment = stored(post_comment, article=article, timestamp=issue_timestamp(article), **fields)
+
     assert comment.status == Comment.Status.SPAM
-    assert comment.moderation_reason.startswith("Spam: sent ")
-    assert comment.moderation_reason.endswith("(people take at least 3 s).")
+    assert comment.moderation_reason == reason
 
 
 def test_minimum_time_to_fill_in_the_form_is_a_setting(post_comment, settings):
@@ -169,7 +194,18 @@ def test_minimum_time_to_fill_in_the_form_is_a_setting(post_comment, settings):
         post_comment, article=article, timestamp=issue_timestamp(article, time.time() - 60)
     )
 
-    assert comment.status == Comment.Status.SPAM
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_reason.startswith("Held: sent 60.")
+
+
+def test_speed_is_counted_from_when_the_reader_first_opened_the_form(post_comment):
+    article = ArticleFactory()
+    # Shown again just now (after an error), first opened a minute ago.
+    timestamp = issue_timestamp(article, opened_at=time.time() - 60)
+
+    comment = stored(post_comment, article=article, timestamp=timestamp)
+
+    assert comment.moderation_reason == "Held for moderation: every new comment is."
 
 
 @pytest.mark.parametrize(
@@ -205,13 +241,55 @@ def test_timestamp_from_another_articles_form_is_spam(post_comment):
     assert comment.status == Comment.Status.SPAM
 
 
-def test_spam_is_never_shown_even_to_its_sender(client, post_comment):
+def test_spam_is_shown_to_its_sender_alone_as_awaiting_moderation(client, post_comment):
     article = ArticleFactory()
+    comment = stored(post_comment, article=article, subject="Buy now")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert comment.status == Comment.Status.SPAM
+    assert f'<li id="comment-{comment.pk}" class="comment depth-1 comment-awaiting">' in html
+    assert "Your comment is awaiting moderation." in html
+    assert "The bus lane on Mill Road" in html
+    other_reader = Client().get(article.get_absolute_url()).content.decode()
+    assert "The bus lane on Mill Road" not in other_reader
+
+
+def test_spam_looks_to_its_sender_exactly_like_a_pending_comment(client, post_comment):
+    article = ArticleFactory()
+    pending = stored(post_comment, article=article, remote_addr="203.0.113.8")
+    spam = stored(
+        post_comment, article=article, remote_addr="203.0.113.9", subject="x", comment="Hi!"
+    )
+    Comment.objects.update(submitted_at=pending.submitted_at)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    def shown(comment, body):
+        start = html.index(f'<li id="comment-{comment.pk}"')
+        return (
+            html[start : html.index("</li>", start)]
+            .replace(f"comment-{comment.pk}", "comment-N")
+            .replace(body, "TEXT")
+        )
+
+    assert shown(pending, "The bus lane on Mill Road has made my commute ten minutes shorter.") == (
+        shown(spam, "Hi!")
+    )
+
+
+def test_sender_s_spam_is_in_no_feed(client, post_comment):
+    article = ArticleFactory()
+    CommentFactory(article=article, body="Approved words.")
     stored(post_comment, article=article, subject="Buy now")
 
-    assert (
-        "The bus lane on Mill Road" not in client.get(article.get_absolute_url()).content.decode()
-    )
+    for feed in (
+        reverse("comments:article_feed", args=[article.pk]),
+        reverse("comments:feed"),
+    ):
+        xml = client.get(feed).content.decode()
+        assert "Approved words." in xml
+        assert "The bus lane on Mill Road" not in xml
 
 
 def test_moderator_decides_without_the_web():
@@ -239,3 +317,19 @@ def test_logged_in_author_with_an_approved_comment_is_approved_when_on(
     comment = stored(post_comment)
 
     assert comment.status == Comment.Status.APPROVED
+
+
+def test_policy_holds_a_fast_comment_unless_another_spam_sign_is_present():
+    moderator = CommentModerator(disallowed_words=["casino"], min_seconds_to_submit=3)
+    article = ArticleFactory()
+    comment = Comment(article=article, author_name="A", author_email="a@x.example", body="Yes!")
+    fast = SubmissionEvidence(seconds_to_submit=1.3)
+
+    held = moderator.moderate(comment, fast)
+    assert held.status == Comment.Status.PENDING
+    assert held.reason == (
+        "Held: sent 1.3 s after the form was first shown (most people take at least 3 s)."
+    )
+    assert moderator.moderate(comment, fast.with_honeypot(True)).status == Comment.Status.SPAM
+    comment.body = "casino"
+    assert moderator.moderate(comment, fast).status == Comment.Status.SPAM

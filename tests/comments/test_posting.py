@@ -18,6 +18,7 @@ from articles.models import Article
 from comments.cookies import AUTHOR_COOKIE, PENDING_COOKIE
 from comments.forms import issue_timestamp
 from comments.models import Comment
+from tests.comment_form import read_comment_form
 from tests.comments.conftest import comment_data
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -769,3 +770,120 @@ def test_authors_pending_reply_is_shown_nested_under_the_comment_it_answers(clie
     reply = Comment.objects.get(parent=parent)
     assert html.index(f'id="comment-{parent.pk}"') < html.index('<ol class="children">')
     assert f'id="comment-{reply.pk}" class="comment depth-2 comment-awaiting"' in html
+
+
+# Timing rules that do not punish people.
+
+
+def test_stale_form_posted_again_at_once_is_stored_and_shown_to_its_author(client, post_comment):
+    article = ArticleFactory()
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    refused = post_comment(article, timestamp=issue_timestamp(article, issued_at=two_days_ago))
+    _, fields = read_comment_form(refused.content.decode())
+
+    response = post_comment(article, timestamp=fields["timestamp"], comment=fields["comment"])
+
+    comment = Comment.objects.get()
+    assert response.status_code == 303
+    assert comment.status == Comment.Status.PENDING
+    assert comment.moderation_reason == "Held for moderation: every new comment is."
+    html = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{comment.pk}"' in html
+    assert "Your comment is awaiting moderation." in html
+
+
+def test_form_shown_again_after_an_error_is_fresh_but_keeps_when_it_was_opened(
+    post_comment, settings, monkeypatch
+):
+    settings.COMMENTS_FORM_MAX_AGE_SECONDS = 30
+    article = ArticleFactory()
+    opened = time.time() - 20
+    refused = post_comment(article, name="", timestamp=issue_timestamp(article, opened))
+    _, fields = read_comment_form(refused.content.decode())
+    # Fifteen seconds to fix the name: 35 s after the form was opened, more than the
+    # form's lifetime, yet the form shown again was shown 15 s ago.
+    later = time.time() + 15
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    response = post_comment(article, timestamp=fields["timestamp"])
+
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.moderation_reason == "Held for moderation: every new comment is."
+
+
+# Wherever the redirect after posting leads, the comment is there.
+
+
+def _anchor_is_on_the_page(client, location):
+    path, _, anchor = location.partition("#")
+    page = client.get(path)
+    assert page.status_code == 200
+    return f'id="{anchor}"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({}, "pending"),
+        ({"timestamp": "fresh"}, "pending"),
+        ({"subject": "Buy now"}, "spam"),
+        ({"timestamp": "forged"}, "spam"),
+        ({"comment": "Cheap casino chips here."}, "spam"),
+        ({"returning": True}, "approved"),
+    ],
+    ids=["held", "too fast", "honeypot", "forged timestamp", "disallowed word", "approved"],
+)
+def test_the_poster_lands_on_their_comment_whatever_the_policy_decided(
+    client, post_comment, settings, fields, status
+):
+    settings.COMMENTS_DISALLOWED_WORDS = ["casino"]
+    settings.COMMENTS_AUTO_APPROVE_RETURNING = True
+    article = ArticleFactory()
+    if fields.pop("returning", False):
+        CommentFactory(author_name="Maria Okafor", author_email="maria.okafor@readers.example")
+    if fields.get("timestamp") == "fresh":
+        fields["timestamp"] = issue_timestamp(article)
+
+    response = post_comment(article, **fields)
+
+    comment = Comment.objects.get(article=article)
+    assert comment.status == status
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    assert _anchor_is_on_the_page(client, response["Location"])
+    if status != "approved":
+        html = client.get(response["Location"]).content.decode()
+        assert "Your comment is awaiting moderation." in html
+
+
+@pytest.mark.parametrize(
+    ("status", "by_a_moderator"),
+    [
+        ("pending", False),
+        ("approved", False),
+        ("spam", False),
+        ("spam", True),
+        ("removed", True),
+    ],
+    ids=["pending", "approved", "spam by the policy", "spam by a moderator", "removed"],
+)
+def test_the_place_of_a_comment_is_never_an_anchor_missing_from_the_page(
+    client, status, by_a_moderator
+):
+    from comments.views import _comment_location
+
+    article = ArticleFactory()
+    comment = CommentFactory(
+        article=article,
+        status=status,
+        status_changed_at=timezone.now() if by_a_moderator else None,
+    )
+    client.cookies[PENDING_COOKIE] = signing.dumps(
+        [comment.pk], salt="comments.cookies.pending", compress=True
+    )
+
+    location = _comment_location(comment, [comment.pk])
+
+    assert _anchor_is_on_the_page(client, location)
+    if by_a_moderator:
+        assert location == f"{article.get_absolute_url()}#comments"

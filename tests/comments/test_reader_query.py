@@ -39,3 +39,20 @@ def test_reader_sees_approved_and_only_their_own_pending_comments():
 
     assert seen == {approved, mine}
     assert theirs not in seen
+
+
+def test_reader_sees_their_own_spam_until_a_moderator_turns_it_down():
+    from django.utils import timezone
+
+    article = ArticleFactory()
+    mine = CommentFactory(article=article, status=Comment.Status.SPAM)
+    turned_down = CommentFactory(
+        article=article, status=Comment.Status.SPAM, status_changed_at=timezone.now()
+    )
+    removed = CommentFactory(article=article, status=Comment.Status.REMOVED)
+    someone_elses = CommentFactory(article=article, status=Comment.Status.SPAM)
+
+    seen = set(Comment.objects.for_reader([mine.pk, turned_down.pk, removed.pk], article=article))
+
+    assert seen == {mine}
+    assert someone_elses not in set(Comment.objects.for_reader([], article=article))
