@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.db import transaction
@@ -19,13 +20,26 @@ from .threads import CommentThreads
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
 
 
+@dataclass(frozen=True)
+class Unposted:
+    """Why a comment was not posted, shown where no form is, with the text as written."""
+
+    message: str
+    text: str = ""
+
+    def __str__(self):
+        return self.message
+
+
 @require_POST
 def post_comment(request, article_id):
     """Store a valid comment, its status decided by the moderation policy; then redirect."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     if not article.comments_are_open():
+        # Nowhere to post it again: the reader gets their text back to keep.
+        refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
         return render_article(
-            request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=COMMENTS_CLOSED
+            request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal
         )
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
