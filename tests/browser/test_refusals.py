@@ -75,3 +75,52 @@ def test_a_comment_posted_too_quickly_lands_at_the_form(open_page, javascript, v
     expect(page.get_by_role("alert")).to_contain_text("You are posting comments too quickly.")
     assert in_viewport(page, ".error-summary")
     expect(comment_field(page, "comment")).to_have_value(TYPED)
+
+
+@every_reader
+def test_a_comment_sent_after_cookies_were_cleared_comes_back_ready_to_post_again(
+    open_page, javascript, viewport
+):
+    article = long_article()
+    page = open_page(article.get_absolute_url(), javascript=javascript, viewport=viewport)
+    fill_comment_form(page, comment=TYPED, name="Maria", email="maria@readers.example")
+    page.context.clear_cookies()
+
+    with page.expect_navigation() as navigation:
+        page.locator("#respond").get_by_role("button", name="Post Comment").click()
+
+    assert navigation.value.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("this form needs a cookie from this site")
+    assert in_viewport(page, ".error-summary")
+    expect(page.locator("body")).not_to_contain_text("CSRF verification failed")
+    expect(comment_field(page, "comment")).to_have_value(TYPED)
+    expect(comment_field(page, "name")).to_have_value("Maria")
+
+    page.locator("#respond").get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**#comment-*")
+    expect(page.locator(".comment-awaiting")).to_contain_text(TYPED)
+
+
+@every_reader
+def test_preview_shows_the_comment_above_the_form_and_posts_nothing(
+    open_page, javascript, viewport
+):
+    article = long_article()
+    page = open_page(article.get_absolute_url(), javascript=javascript, viewport=viewport)
+    fill_comment_form(page, comment=TYPED, name="Maria", email="maria@readers.example")
+
+    with page.expect_navigation() as navigation:
+        page.locator("#respond").get_by_role("button", name="Preview").click()
+
+    assert navigation.value.status == 200
+    preview = page.locator(".comment-preview")
+    expect(preview).to_contain_text("Preview of your comment")
+    expect(preview.locator(".comment-content")).to_have_text(TYPED)
+    expect(preview).to_contain_text("Maria")
+    assert in_viewport(page, ".comment-preview")
+    expect(comment_field(page, "comment")).to_have_value(TYPED)
+    assert Comment.objects.filter(body=TYPED).count() == 0
+
+    page.locator("#respond").get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**#comment-*")
+    assert Comment.objects.filter(body=TYPED).count() == 1

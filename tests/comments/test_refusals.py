@@ -3,7 +3,10 @@
 import re
 
 import pytest
+from django.test import Client
 
+from comments.models import Comment
+from tests.comment_form import read_comment_form
 from tests.comments.conftest import comment_data
 from tests.factories import ArticleFactory
 
@@ -77,3 +80,94 @@ def test_a_comment_sent_to_closed_comments_is_shown_back_to_keep(client):
     assert "Comments are closed on this article" in page
     assert TYPED in page
     assert page_title(response).startswith("Error:")
+
+
+# A cookie missing (blocked, or cleared while the page was open).
+
+
+def test_comment_sent_without_its_cookie_comes_back_ready_to_post_again():
+    article = ArticleFactory(title="Bus lane opens")
+    browser = Client(enforce_csrf_checks=True)
+    data = comment_data(article, comment=TYPED, remember="on")
+
+    refused = browser.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="203.0.113.7")
+
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert "this form needs a cookie from this site" in error_summary(refused)
+    assert page_title(refused).startswith("Error: Bus lane opens")
+    assert 'class="site-header"' in page
+    assert "CSRF verification failed" not in page and "DEBUG" not in page
+    assert "csrftoken" in refused.cookies
+    action, fields = read_comment_form(page)
+    assert fields["comment"].removeprefix("\n") == TYPED
+    assert fields["name"] == "Maria Okafor"
+    assert fields["email"] == "maria.okafor@readers.example"
+    assert fields["remember"] == "on"
+    assert Comment.objects.count() == 0
+
+    posted_again = browser.post(action, fields, REMOTE_ADDR="203.0.113.7")
+
+    assert posted_again.status_code == 303
+    assert Comment.objects.get().body == TYPED
+
+
+def test_other_forms_sent_without_their_cookie_get_a_plain_page_in_the_site_design():
+    browser = Client(enforce_csrf_checks=True)
+
+    refused = browser.post("/admin/login/", {"username": "editor", "password": "secret"})
+
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert "Your form was not sent" in page
+    assert "this form needs a small cookie" in page
+    assert 'class="site-header"' in page
+    assert "CSRF verification failed" not in page and "DEBUG" not in page
+
+
+# Preview.
+
+
+def test_preview_shows_the_comment_as_it_will_appear_and_stores_nothing(post_comment, mailoutbox):
+    article = ArticleFactory()
+
+    response = post_comment(
+        article, comment="Hello *there*\n\nSee www.example.com", preview="Preview"
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview of your comment" in page
+    preview = page[page.index('<section class="comment-preview"') : page.index("</section>")]
+    assert '<li id="comment-preview" class="comment depth-1 comment-awaiting">' in preview
+    assert '<b class="comment-author">Maria Okafor</b>' in preview
+    assert "<p>Hello *there*</p>" in preview
+    assert '<p>See <a href="http://www.example.com" rel="nofollow ugc">www.example.com</a></p>' in (
+        preview
+    )
+    assert "Your comment is awaiting moderation." in page
+    _, fields = read_comment_form(page)
+    # A browser drops the line break that opens a textarea.
+    assert fields["comment"].removeprefix("\n") == "Hello *there*\n\nSee www.example.com"
+    assert fields["name"] == "Maria Okafor"
+    assert Comment.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_preview_spends_no_flood_slot(post_comment, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 60
+    article = ArticleFactory()
+
+    post_comment(article, preview="Preview")
+    response = post_comment(article)
+
+    assert response.status_code == 303
+    assert Comment.objects.count() == 1
+
+
+def test_preview_of_a_form_with_errors_shows_the_errors(post_comment):
+    response = post_comment(ArticleFactory(), email="maria@readers", preview="Preview")
+
+    assert response.status_code == 400
+    assert "Email: Enter a valid email address." in error_summary(response)
+    assert "Preview of your comment" not in response.content.decode()
