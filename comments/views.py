@@ -20,10 +20,9 @@ from .threads import CommentThreads
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
 COOKIE_MISSING = (
-    "Your comment was not posted: this form needs a cookie from this site, and your browser "
-    "did not send it (cookies may be blocked, or were cleared while the page was open). "
-    "Your comment is below: post it again. If this message comes back, allow cookies for "
-    "this site."
+    "This form needs a cookie from this site, and your browser did not send it (cookies "
+    "may be blocked, or were cleared while the page was open). Your comment is below: post "
+    "it again. If this message comes back, allow cookies for this site."
 )
 
 

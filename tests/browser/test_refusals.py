@@ -90,7 +90,7 @@ def test_a_comment_sent_after_cookies_were_cleared_comes_back_ready_to_post_agai
         page.locator("#respond").get_by_role("button", name="Post Comment").click()
 
     assert navigation.value.status == 403
-    expect(page.get_by_role("alert")).to_contain_text("this form needs a cookie from this site")
+    expect(page.get_by_role("alert")).to_contain_text("This form needs a cookie from this site")
     assert in_viewport(page, ".error-summary")
     expect(page.locator("body")).not_to_contain_text("CSRF verification failed")
     expect(comment_field(page, "comment")).to_have_value(TYPED)

@@ -97,7 +97,7 @@ def test_comment_sent_without_its_cookie_comes_back_ready_to_post_again():
 
     page = refused.content.decode()
     assert refused.status_code == 403
-    assert "this form needs a cookie from this site" in error_summary(refused)
+    assert "This form needs a cookie from this site" in error_summary(refused)
     assert page_title(refused).startswith("Error: Bus lane opens")
     assert 'class="site-header"' in page
     assert "CSRF verification failed" not in page and "DEBUG" not in page
