@@ -9,7 +9,7 @@ import tempfile
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 LUA_DIR = Path(__file__).resolve().parent / "wrk"
 ACCEPTED_STATUSES = {"302", "303"}  # a stored comment redirects back to the article
@@ -123,7 +123,8 @@ class FormFinder(HTMLParser):
             self.open_in_respond += 1
         if tag == "form" and self.action is None:
             self.in_form = True
-            self.action = attrs.get("action") or ""
+            # A browser never sends the fragment (#respond) it will scroll to.
+            self.action = urldefrag(attrs.get("action") or "")[0]
         elif self.in_form and tag in {"input", "button"} and attrs.get("name"):
             kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
             self.fields.append((attrs["name"], kind, attrs.get("value") or ""))
@@ -160,6 +161,7 @@ def fill_comment_form(fields, marker: str) -> str:
     person leaves it.
     """
     values = []
+    pressed = False
     for name, kind, value in fields:
         lowered = name.lower()
         if kind == "hidden":
@@ -174,8 +176,10 @@ def fill_comment_form(fields, marker: str) -> str:
             values.append((name, f"reader-{N}@bench.example"))
         elif kind == "text" and "name" in lowered:
             values.append((name, f"Bench Reader {N}"))
-        elif kind == "submit":
+        elif kind == "submit" and not pressed:
+            # Only the button pressed is sent: Post Comment, the first (Preview follows).
             values.append((name, value))
+            pressed = True
     # urlencode leaves the placeholder's underscores as they are.
     return urlencode(values)
 

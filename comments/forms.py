@@ -197,6 +197,8 @@ class CommentForm(forms.Form):
             "parent",
             "timestamp",
             Submit("submit", "Post Comment", css_id="submit"),
+            # After Post Comment: pressing Enter in a field posts, as it always did.
+            Submit("preview", "Preview", css_id="preview", css_class="btn-secondary"),
         )
         return helper
 
@@ -297,3 +299,15 @@ class CommentForm(forms.Form):
             ip_address=ip_address,
             user_agent=(user_agent or "")[:500],
         )
+
+
+# What a reader typed, to show again in a new form (not the honeypot).
+SHOWN_AGAIN = ("comment", "name", "email", "url", "parent", "timestamp")
+
+
+def typed_values(data):
+    """A form's sent data that could not be judged (its cookie was missing), as the
+    initial values of a new form: everything typed kept, to post again."""
+    initial = {name: data[name] for name in SHOWN_AGAIN if name in data}
+    initial["remember"] = "remember" in data
+    return initial

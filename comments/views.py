@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.db import transaction
@@ -10,13 +11,30 @@ from articles.views import render_article
 from newsroom.client_ip import client_ip
 
 from . import cookies, throttle
-from .forms import CommentForm
+from .forms import CommentForm, typed_values
 from .fragments import comment_places, comments_page_query
 from .models import Comment
 from .moderation import moderate
+from .rendering import render_comment_body
 from .threads import CommentThreads
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
+COOKIE_MISSING = (
+    "This form needs a cookie from this site, and your browser did not send it (cookies "
+    "may be blocked, or were cleared while the page was open). Your comment is below: post "
+    "it again. If this message comes back, allow cookies for this site."
+)
+
+
+@dataclass(frozen=True)
+class Unposted:
+    """Why a comment was not posted, shown where no form is, with the text as written."""
+
+    message: str
+    text: str = ""
+
+    def __str__(self):
+        return self.message
 
 
 @require_POST
@@ -24,12 +42,18 @@ def post_comment(request, article_id):
     """Store a valid comment, its status decided by the moderation policy; then redirect."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     if not article.comments_are_open():
+        # Nowhere to post it again: the reader gets their text back to keep.
+        refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
         return render_article(
-            request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=COMMENTS_CLOSED
+            request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal
         )
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
         return render_article(request, article, status=HTTPStatus.BAD_REQUEST, comment_form=form)
+    if "preview" in request.POST:
+        # Shown, never stored: no flood slot claimed, no moderation, no mail.
+        form.previewed = _preview_node(form.build_comment(ip_address=None, user_agent=""))
+        return render_article(request, article, comment_form=form)
 
     comment = form.build_comment(
         ip_address=client_ip(request),
@@ -58,6 +82,48 @@ def post_comment(request, article_id):
         else:
             cookies.forget_author(response)
     return response
+
+
+@dataclass(frozen=True)
+class PreviewNode:
+    """A comment not yet posted, shaped as comments/comment.html expects a thread's node."""
+
+    comment: Comment
+    depth: int = 1
+    can_reply: bool = False
+    replies: tuple = ()
+
+
+def _preview_node(comment):
+    comment.body_html = render_comment_body(comment.body)
+    # Its anchor on the page; the comment is never saved.
+    comment.pk = "preview"
+    return PreviewNode(comment)
+
+
+def _comment_csrf_failure(request, reason, article_id):
+    """The comment form sent without its CSRF cookie: the article again, the text typed
+    back in a ready form whose page sets the cookie (see newsroom/csrf.py)."""
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        return None
+    if not article.comments_are_open():
+        refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
+        return render_article(
+            request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal
+        )
+    # Unbound: shown as typed, not judged; it is judged when posted again.
+    form = CommentForm(article, user=request.user, initial=typed_values(request.POST))
+    return render_article(
+        request,
+        article,
+        status=HTTPStatus.FORBIDDEN,
+        comment_form=form,
+        comment_refusal=Unposted(COOKIE_MISSING),
+    )
+
+
+post_comment.csrf_failure = _comment_csrf_failure
 
 
 def _comment_location(comment, own_pending_ids=()):

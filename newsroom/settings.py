@@ -47,6 +47,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A form sent without its cookie gets the site's own page, and the comment form its text
+# back ready to post again, instead of Django's bare "CSRF verification failed".
+CSRF_FAILURE_VIEW = "newsroom.csrf.csrf_failure"
 
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
 

@@ -50,7 +50,7 @@ def test_comment_form_with_errors_has_no_serious_accessibility_problems(open_pag
     fill_comment_form(page, comment="Hello", name="Maria", email="maria@readers")
     page.locator("#respond").get_by_role("button", name="Post Comment").click()
     page.wait_for_load_state()
-    page.locator("#respond").get_by_text("Enter a valid email address.").wait_for()
+    page.locator("#respond").get_by_text("Enter a valid email address.", exact=True).wait_for()
 
     assert serious_accessibility_violations(page) == []
 
@@ -62,5 +62,41 @@ def test_page_after_posting_has_no_serious_accessibility_problems(open_page):
     page = open_page(article.get_absolute_url(), bypass_csp=True)
     post_comment(page, comment="Hello", name="Maria Keller", email="maria@readers.example")
     page.get_by_text("Your comment is awaiting moderation.").wait_for()
+
+    assert serious_accessibility_violations(page) == []
+
+
+@pytest.mark.usefixtures("instant_posting")
+def test_comment_preview_has_no_serious_accessibility_problems(open_page):
+    article = ArticleFactory()
+    CommentFactory(article=article)
+    page = open_page(article.get_absolute_url(), bypass_csp=True)
+    fill_comment_form(page, comment="Hello", name="Maria Keller", email="maria@readers.example")
+    page.locator("#respond").get_by_role("button", name="Preview").click()
+    page.locator(".comment-preview").wait_for()
+
+    assert serious_accessibility_violations(page) == []
+
+
+@pytest.mark.usefixtures("instant_posting")
+def test_page_after_a_missing_cookie_has_no_serious_accessibility_problems(open_page):
+    article = ArticleFactory()
+    page = open_page(article.get_absolute_url(), bypass_csp=True)
+    fill_comment_form(page, comment="Hello", name="Maria Keller", email="maria@readers.example")
+    page.context.clear_cookies()
+    page.locator("#respond").get_by_role("button", name="Post Comment").click()
+    page.get_by_text("this form needs a cookie").wait_for()
+
+    assert serious_accessibility_violations(page) == []
+
+
+def test_plain_missing_cookie_page_has_no_serious_accessibility_problems(open_page, live_server):
+    page = open_page(None, bypass_csp=True)
+    page.goto("/admin/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("secret")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Your form was not sent").wait_for()
 
     assert serious_accessibility_violations(page) == []

@@ -118,7 +118,7 @@ def test_bad_email_is_shown_next_to_the_field_and_everything_typed_is_kept(open_
     assert navigation.value.status == 400
     email = comment_field(page, "email")
     expect(email).to_have_attribute("aria-invalid", "true")
-    error = page.locator("#respond").get_by_text("Enter a valid email address.")
+    error = page.locator("#respond").get_by_text("Enter a valid email address.", exact=True)
     expect(error).to_be_visible()
     assert error_belongs_to_field(email, error)
     for field, value in typed.items():

@@ -325,10 +325,10 @@ def test_an_address_longer_than_mail_allows_says_so(post_comment):
 def test_website_that_is_not_a_web_address_says_what_is_expected(post_comment):
     response = post_comment(ArticleFactory(), url="ftp://files.example/")
 
-    assert (
-        response.content.decode().count("Enter a web address starting with http:// or https://.")
-        == 1
-    )
+    # Once beside the field, once in the error summary at the top of the form.
+    page = response.content.decode()
+    assert page.count("Enter a web address starting with http:// or https://.") == 2
+    assert '<a href="#id_url">Website: Enter a web address starting with http' in page
 
 
 def test_website_without_a_scheme_is_stored_as_https(post_comment):
