@@ -16,7 +16,7 @@ def instant_posting(settings):
     """Lift the timing rules meant for bots, so a test may post at machine speed.
 
     The minimum time between showing the form and posting it would mark a test's
-    comments as spam, and flood control would turn away its second comment. Fails loudly
+    comments as held, and flood control would turn away its second comment. Fails loudly
     if the comments app renames these settings, rather than silently testing nothing.
     """
     for name in ("COMMENTS_MIN_SECONDS_TO_SUBMIT", "COMMENTS_FLOOD_SECONDS"):

@@ -222,14 +222,7 @@ def _cookie_cleared(client, article, form):
     "refuse",
     [
         _invalid_email,
-        pytest.param(
-            _too_fast,
-            marks=pytest.mark.xfail(
-                reason="stored as spam and not shown until issue 18's 'one outcome for every "
-                "stored comment' lands (another branch)",
-                strict=False,
-            ),
-        ),
+        _too_fast,
         _stale_form,
         _duplicate,
         _flood,
