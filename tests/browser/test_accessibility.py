@@ -10,6 +10,7 @@ from comments.templatetags.comments_tags import AVATAR_HUES, avatar_hue
 from tests.factories import ArticleFactory, CommentFactory
 
 from .axe import serious_accessibility_violations
+from .conftest import DESKTOP, PHONE
 from .pages import fill_comment_form, post_comment
 
 pytestmark = pytest.mark.browser
@@ -62,5 +63,18 @@ def test_page_after_posting_has_no_serious_accessibility_problems(open_page):
     page = open_page(article.get_absolute_url(), bypass_csp=True)
     post_comment(page, comment="Hello", name="Maria Keller", email="maria@readers.example")
     page.get_by_text("Your comment is awaiting moderation.").wait_for()
+
+    assert serious_accessibility_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_reply_form_under_a_comment_has_no_serious_accessibility_problems(open_page, viewport):
+    article = ArticleFactory()
+    answered = CommentFactory(article=article, author_url="https://example.com/")
+    CommentFactory(article=article, parent=answered)
+    page = open_page(
+        f"{article.get_absolute_url()}?replytocom={answered.pk}", bypass_csp=True, viewport=viewport
+    )
+    page.locator(f"#comment-{answered.pk} #respond").wait_for()
 
     assert serious_accessibility_violations(page) == []
