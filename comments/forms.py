@@ -94,9 +94,19 @@ def reject_unreadable_characters(value):
 
 
 class WebsiteField(forms.URLField):
-    """A web page: http or https only (URLField alone also takes ftp)."""
+    """A web page: http or https only (URLField alone also takes ftp). A bare domain, as
+    people type it ("jo.example", "jo.example:8080/blog"), is taken as https://."""
 
     default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def to_python(self, value):
+        value = str(value or "").strip()
+        before_colon, colon, _ = value.partition(":")
+        if colon and "." in before_colon:
+            # "jo.example:8080" reads as the scheme "jo.example"; no scheme people use has a
+            # dot, so this is a host. "javascript:…" keeps its scheme and is refused.
+            value = f"{self.assume_scheme}://{value}"
+        return super().to_python(value)
 
 
 class CommentForm(forms.Form):
@@ -133,8 +143,18 @@ class CommentForm(forms.Form):
         max_length=WEBSITE_MAX_LENGTH,
         assume_scheme="https",
         validators=[reject_control_characters, reject_unreadable_characters],
-        widget=forms.URLInput(attrs={"autocomplete": "url"}),
-        error_messages={"invalid": "Enter a web address starting with http:// or https://."},
+        # Text, not type="url": browsers refuse "jo.example" there before we see it.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "url",
+                "inputmode": "url",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={
+            "invalid": "Enter a web address, such as jo.example or https://jo.example/blog."
+        },
     )
     remember = forms.BooleanField(
         label="Save my name, email, and website in this browser for the next time I comment.",

@@ -48,9 +48,15 @@ def comments_page_query(page_number, reply_to=None):
     return f"?{urlencode(params)}" if params else ""
 
 
-def render_comment_list(threads, page_number, *, article_url, comments_open, preview=False):
-    """One page of `threads` (comments.threads.CommentThreads) as readers see it."""
+def render_comment_list(
+    threads, page_number, *, article_url, comments_open, preview=False, reply_form=None
+):
+    """One page of `threads` (comments.threads.CommentThreads) as readers see it.
+
+    `reply_form`: (comment id, rendered form) to show right under that comment.
+    """
     page = threads.page(page_number)
+    reply_under, reply_form_html = reply_form or (None, "")
     context = {
         "comment_threads": page.object_list,
         "comment_page_number": page.number,
@@ -68,6 +74,8 @@ def render_comment_list(threads, page_number, *, article_url, comments_open, pre
         "comments_article_url": article_url,
         "comments_open": comments_open,
         "preview": preview,
+        "reply_form_under": reply_under,
+        "reply_form": reply_form_html,
     }
     html = render_to_string("comments/list.html", context) if page.object_list else ""
     return CommentList(html, threads.approved_count, page.number)

@@ -5,11 +5,15 @@ split across pages. Replies nest up to settings.COMMENTS_THREAD_DEPTH; deeper re
 shown at the deepest level, after the comment they answer, as WordPress does.
 """
 
+import html
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from .models import Comment
 
@@ -28,6 +32,8 @@ DISPLAY_FIELDS = (
 )
 # Enough to place a comment on its page (the redirect after posting): no names or text.
 PLACE_FIELDS = ("id", "parent_id", "status", "submitted_at")
+# How much of the comment being answered the reply form quotes.
+EXCERPT_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class ReplyTarget:
 
     pk: int
     author_name: str
+    # The start of what it says, as plain text, to remind the replier what they answer.
+    excerpt: str = ""
 
 
 @dataclass
@@ -136,4 +144,16 @@ class CommentThreads:
         if found is None or not found[1].can_reply:
             return None
         row = found[1].row
-        return ReplyTarget(pk=row["id"], author_name=row["author_name"])
+        return ReplyTarget(
+            pk=row["id"], author_name=row["author_name"], excerpt=excerpt(row["body_html"])
+        )
+
+
+# Ends of blocks and line breaks, which must part words when the tags are taken out.
+_BLOCK_ENDS = re.compile(r"<(?:/p|/li|/blockquote|/pre|br\s*/?)>", re.IGNORECASE)
+
+
+def excerpt(body_html, words=EXCERPT_WORDS):
+    """The first `words` words of a comment's (sanitised) HTML, as plain text."""
+    text = html.unescape(strip_tags(_BLOCK_ENDS.sub(" ", body_html or "")))
+    return Truncator(" ".join(text.split())).words(words, truncate="…")

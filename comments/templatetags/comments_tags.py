@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -59,26 +60,19 @@ def comment_section(context, article):
         reply_to_id = _positive_int(request.GET.get("replytocom"))
 
     replying_to = None
+    threads = None
     if reading and not (own_pending_ids or reply_to_id or preview):
         comment_list = shared_comment_list(
             article, page_number, article_url=article_url, comments_open=comments_open
         )
     else:
         threads = CommentThreads.for_article(article, own_pending_ids)
-        comment_list = render_comment_list(
-            threads,
-            page_number,
-            article_url=article_url,
-            comments_open=comments_open,
-            preview=preview,
+        replying_to = threads.replyable(reply_to_id) or (
+            form.parent_comment if form is not None else None
         )
-        replying_to = (form.parent_comment if form is not None else None) or threads.replyable(
-            reply_to_id
-        )
-
-    if reading and comment_list.page_number != (page_number or 1):
-        # Asked for a page past the last: the last is shown, and is cached at its own address.
-        not_canonical(request)
+        if replying_to is not None and page_number is None:
+            # A reply sent back with errors comes without the page: show the one it answers.
+            page_number = threads.page_number_of(replying_to.pk)
 
     shared_form = None
     if form is None and comments_open:
@@ -92,22 +86,55 @@ def comment_section(context, article):
         else:
             shared_form = shared_empty_form(request, article)
 
-    return {
+    section = {
         "request": request,
         "article": article,
         "preview": preview,
-        "comment_list": comment_list.html,
-        "comment_count": comment_list.approved_count,
         "comments_open": comments_open,
         "comment_form": form,
         "shared_comment_form": shared_form,
         "comment_refusal": context.get("comment_refusal"),
         "replying_to": replying_to,
-        "cancel_reply_url": (
-            f"{article_url}{comments_page_query(comment_list.page_number)}#respond"
-        ),
+        "cancel_reply_url": "",
         "comments_feed_url": reverse("comments:article_feed", args=[article.pk]),
     }
+    if threads is not None:
+        reply_form = None
+        shown_page = threads.page(page_number).number
+        if (
+            replying_to is not None
+            and form is not None
+            and not preview
+            and threads.page_number_of(replying_to.pk) == shown_page
+        ):
+            # The form goes right under the comment it answers, as WordPress's script puts
+            # it, but without a script; Cancel reply leads back to that comment.
+            section["cancel_reply_url"] = (
+                f"{article_url}{comments_page_query(shown_page)}#comment-{replying_to.pk}"
+            )
+            html = render_to_string("comments/form.html", section, request=request)
+            reply_form = (replying_to.pk, html)
+        comment_list = render_comment_list(
+            threads,
+            page_number,
+            article_url=article_url,
+            comments_open=comments_open,
+            preview=preview,
+            reply_form=reply_form,
+        )
+        section["form_is_in_list"] = reply_form is not None
+
+    if reading and comment_list.page_number != (page_number or 1):
+        # Asked for a page past the last: the last is shown, and is cached at its own address.
+        not_canonical(request)
+
+    if not section["cancel_reply_url"]:
+        section["cancel_reply_url"] = (
+            f"{article_url}{comments_page_query(comment_list.page_number)}#respond"
+        )
+    section["comment_list"] = comment_list.html
+    section["comment_count"] = comment_list.approved_count
+    return section
 
 
 # As many hues as static/css/site.css defines .avatar-hue-N classes for.

@@ -5,7 +5,11 @@ from .conftest import AXE_SCRIPT
 BLOCKING_IMPACTS = ("serious", "critical")
 
 _RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
+  // target-size (WCAG 2.2: controls at least 24×24 CSS px) is off in axe by default.
+  const result = await axe.run(document, {
+    resultTypes: ["violations"],
+    rules: {"target-size": {enabled: true}},
+  });
   return result.violations.map((v) => ({
     id: v.id,
     impact: v.impact,

@@ -10,6 +10,7 @@ from comments.templatetags.comments_tags import AVATAR_HUES, avatar_hue
 from tests.factories import ArticleFactory, CommentFactory
 
 from .axe import serious_accessibility_violations
+from .conftest import DESKTOP, PHONE
 from .pages import fill_comment_form, post_comment
 
 pytestmark = pytest.mark.browser
@@ -98,5 +99,18 @@ def test_plain_missing_cookie_page_has_no_serious_accessibility_problems(open_pa
     page.get_by_label("Password").fill("secret")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Your form was not sent").wait_for()
+
+    assert serious_accessibility_violations(page) == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_reply_form_under_a_comment_has_no_serious_accessibility_problems(open_page, viewport):
+    article = ArticleFactory()
+    answered = CommentFactory(article=article, author_url="https://example.com/")
+    CommentFactory(article=article, parent=answered)
+    page = open_page(
+        f"{article.get_absolute_url()}?replytocom={answered.pk}", bypass_csp=True, viewport=viewport
+    )
+    page.locator(f"#comment-{answered.pk} #respond").wait_for()
 
     assert serious_accessibility_violations(page) == []

@@ -82,7 +82,7 @@ def test_reply_nests_under_the_comment_it_answers(open_page, javascript):
     commenter = open_page(article.get_absolute_url(), javascript=javascript)
     commenter.locator(f"#comment-{parent.pk}").get_by_role("link", name=re.compile("Reply")).click()
     expect(commenter).to_have_url(re.compile(rf"\?replytocom={parent.pk}#respond$"))
-    expect(commenter.locator("#respond")).to_contain_text("Leave a Reply to Maria Keller")
+    expect(commenter.locator("#respond")).to_contain_text("Reply to Maria Keller")
     reply_id = post_comment(commenter, comment=REPLY, name="Tom", email="tom@readers.example")
     expect(commenter.locator(f"#comment-{parent.pk} #comment-{reply_id}")).to_contain_text(AWAITING)
 

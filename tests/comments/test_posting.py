@@ -238,7 +238,7 @@ def test_invalid_reply_keeps_the_reply_heading(post_comment):
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Leave a Reply to Joan Didion" in html
+    assert ">Reply to Joan Didion</h2>" in html
     assert f'name="parent" value="{parent.pk}"' in html
 
 
@@ -322,19 +322,51 @@ def test_an_address_longer_than_mail_allows_says_so(post_comment):
     assert not Comment.objects.exists()
 
 
-def test_website_that_is_not_a_web_address_says_what_is_expected(post_comment):
+WEBSITE_REFUSED = "Enter a web address, such as jo.example or https://jo.example/blog."
+
+
+def test_a_refused_website_is_named_in_the_error_summary(post_comment):
     response = post_comment(ArticleFactory(), url="ftp://files.example/")
 
     # Once beside the field, once in the error summary at the top of the form.
     page = response.content.decode()
-    assert page.count("Enter a web address starting with http:// or https://.") == 2
-    assert '<a href="#id_url">Website: Enter a web address starting with http' in page
+    assert page.count(WEBSITE_REFUSED) == 2
+    assert f'<a href="#id_url">Website: {WEBSITE_REFUSED}' in page
 
 
-def test_website_without_a_scheme_is_stored_as_https(post_comment):
-    post_comment(ArticleFactory(), url="maria.example")
+@pytest.mark.parametrize(
+    "url", ["ftp://files.example/", "javascript:alert(1)", "JavaScript:alert(1)", "jo"]
+)
+def test_website_that_is_not_a_web_address_says_what_is_expected(post_comment, url):
+    response = post_comment(ArticleFactory(), url=url)
 
-    assert Comment.objects.get().author_url == "https://maria.example"
+    assert response.status_code == 400
+    # Beside the field and in the error summary.
+    assert response.content.decode().count(WEBSITE_REFUSED) == 2
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("maria.example", "https://maria.example"),
+        ("jo.example:8080/blog", "https://jo.example:8080/blog"),
+        ("http://jo.example/", "http://jo.example/"),
+    ],
+)
+def test_website_without_a_scheme_is_stored_as_https(post_comment, typed, stored):
+    post_comment(ArticleFactory(), url=typed)
+
+    assert Comment.objects.get().author_url == stored
+
+
+def test_website_field_lets_the_browser_send_a_bare_domain(client):
+    # A type="url" input is refused by the browser itself for "jo.example".
+    html = client.get(ArticleFactory().get_absolute_url()).content.decode()
+
+    field = re.search(r'<input[^>]*name="url"[^>]*>', html).group()
+    assert 'type="text"' in field
+    assert 'inputmode="url"' in field
 
 
 @pytest.mark.parametrize(
@@ -757,7 +789,7 @@ def test_links_on_a_form_sent_back_with_errors_lead_to_the_article(post_comment,
     url = article.get_absolute_url()
     assert f'href="{url}?replytocom={first.pk}#respond"' in html
     assert f'href="{url}?cpage=2#comments">Newer comments' in html
-    assert f'href="{url}#respond">Cancel reply' in html
+    assert f'href="{url}#comment-{first.pk}">Cancel reply' in html
 
 
 def test_authors_pending_reply_is_shown_nested_under_the_comment_it_answers(client, post_comment):

@@ -1,5 +1,6 @@
 """What readers see in the comments area of an article page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -188,7 +189,7 @@ def test_reply_link_turns_the_form_into_a_reply_with_a_cancel_link(client):
 
     html = page(client, article, f"?replytocom={comment.pk}")
 
-    assert "Leave a Reply to Joan Didion" in html
+    assert ">Reply to Joan Didion</h2>" in html
     assert "Cancel reply" in html
     assert f'name="parent" value="{comment.pk}"' in html
 
@@ -200,7 +201,7 @@ def test_form_is_a_plain_leave_a_reply_without_replytocom(client):
     html = page(client, article)
 
     assert "Leave a Reply" in html
-    assert "Leave a Reply to" not in html
+    assert 'comment-reply-title">Reply to' not in html
     assert "Cancel reply" not in html
 
 
@@ -211,7 +212,7 @@ def test_replytocom_for_an_unpublished_comment_is_ignored(client, status):
 
     html = page(client, article, f"?replytocom={hidden.pk}")
 
-    assert "Leave a Reply to" not in html
+    assert 'comment-reply-title">Reply to' not in html
     assert "Hidden Person" not in html
 
 
@@ -221,7 +222,7 @@ def test_replytocom_for_a_comment_on_another_article_is_ignored(client):
 
     html = page(client, article, f"?replytocom={elsewhere.pk}")
 
-    assert "Leave a Reply to" not in html
+    assert 'comment-reply-title">Reply to' not in html
 
 
 def test_leave_a_reply_form_has_the_wordpress_fields_and_notes(client):
@@ -338,6 +339,64 @@ def test_reply_links_on_a_later_page_keep_that_page(client, settings):
     html = page(client, article, "?cpage=2")
 
     assert f'href="{article.get_absolute_url()}?cpage=2&amp;replytocom={second.pk}#respond"' in html
+
+
+def _position(html, marker):
+    assert html.count(marker) == 1, marker
+    return html.index(marker)
+
+
+def test_reply_form_is_right_under_the_comment_it_answers(client):
+    article = ArticleFactory()
+    first, answered, last = CommentFactory.create_batch(3, article=article)
+    reply = CommentFactory(article=article, parent=answered)
+
+    html = page(client, article, f"?replytocom={answered.pk}")
+
+    form = _position(html, 'id="respond"')
+    assert _position(html, f'id="comment-{answered.pk}"') < form
+    # Before the replies already there and the next thread, and nowhere else.
+    assert form < _position(html, f'id="comment-{reply.pk}"')
+    assert form < _position(html, f'id="comment-{last.pk}"')
+    assert _position(html, 'id="commentform"') > form
+
+
+def test_reply_form_names_the_author_and_quotes_what_is_answered(client):
+    article = ArticleFactory()
+    words = " ".join(f"word{n}" for n in range(40))
+    comment = CommentFactory(
+        article=article, author_name="Ana Costa", body=f"Ferries & <b>buses</b>.\n\n{words}"
+    )
+
+    html = page(client, article, f"?replytocom={comment.pk}")
+
+    assert '<h2 id="reply-title" class="comment-reply-title">Reply to Ana Costa</h2>' in html
+    excerpt = re.search(r'<blockquote class="comment-reply-excerpt"><p>(.*?)</p>', html).group(1)
+    assert excerpt.startswith("Ferries &amp; buses. word0 word1")
+    assert excerpt.endswith("word26…")
+
+
+def test_cancel_reply_leads_back_to_the_comment_on_its_page(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    article = ArticleFactory()
+    _, second = CommentFactory.create_batch(2, article=article)
+
+    html = page(client, article, f"?cpage=2&replytocom={second.pk}")
+
+    url = article.get_absolute_url()
+    assert f'href="{url}?cpage=2#comment-{second.pk}">Cancel reply' in html
+
+
+def test_reply_sent_back_with_errors_is_shown_under_its_comment_on_its_page(post_comment, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    article = ArticleFactory()
+    _, second = CommentFactory.create_batch(2, article=article, author_name="Ana Costa")
+
+    html = post_comment(article, parent=second.pk, email="not-an-email").content.decode()
+
+    assert "Page 2 of 2" in html
+    assert _position(html, f'id="comment-{second.pk}"') < _position(html, 'id="respond"')
+    assert ">Reply to Ana Costa</h2>" in html
 
 
 # Query counts: the same with 2 comments or 2,000.
