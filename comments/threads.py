@@ -86,6 +86,10 @@ class CommentThreads:
             else:
                 # Top level, or a reply whose parent readers can no longer see.
                 roots.append(row)
+        for replies in children.values():
+            # The reader's own replies awaiting moderation come right under what they answer,
+            # so that after posting both are in view, however many replies came before.
+            replies.sort(key=lambda row: row["status"] == APPROVED)
         self.threads = self._build(roots, children)
         self._thread_index = {}
         for index, root in enumerate(self.threads):

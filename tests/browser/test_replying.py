@@ -83,10 +83,18 @@ def test_reply_opens_the_form_under_the_comment_and_cancel_puts_it_back(
 
 @both_widths
 @javascript_on_and_off
+@pytest.mark.parametrize("earlier_replies", [0, 3], ids=["first-reply", "after-3-replies"])
 def test_after_posting_a_reply_the_comment_answered_and_the_reply_are_in_view(
-    open_page, javascript, viewport
+    open_page, javascript, viewport, earlier_replies
 ):
     article, answered = conversation()
+    for number in range(earlier_replies):
+        CommentFactory(
+            article=article,
+            parent=answered,
+            author_name=f"Replier {number}",
+            body="An earlier answer.\n\nIn two paragraphs, as people write.",
+        )
     page = open_page(article.get_absolute_url(), javascript=javascript, viewport=viewport)
     reply_link(page, answered).click()
 

@@ -486,3 +486,25 @@ def test_comments_section_costs_one_query_for_a_reader_with_pending_comments(
 
     assert context["comment_count"] == 200
     assert f'<li id="comment-{own.pk}"' in context["comment_list"]
+
+
+def test_own_reply_awaiting_moderation_comes_right_under_what_it_answers(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from comments.cookies import PENDING_COOKIE, PENDING_SALT
+
+    article = ArticleFactory()
+    answered = CommentFactory(article=article, body="The question.")
+    CommentFactory.create_batch(3, article=article, parent=answered, body="An earlier reply.")
+    own = CommentFactory(
+        article=article, parent=answered, status=Comment.Status.PENDING, body="My new reply."
+    )
+    request = rf.get(article.get_absolute_url())
+    request.user = AnonymousUser()
+    request.COOKIES[PENDING_COOKIE] = signing.dumps([own.pk], salt=PENDING_SALT)
+
+    page = comment_section(request, article)["comment_list"]
+
+    assert page.index("The question.") < page.index("My new reply.") < page.index(
+        "An earlier reply."
+    )
