@@ -505,6 +505,6 @@ def test_own_reply_awaiting_moderation_comes_right_under_what_it_answers(rf):
 
     page = comment_section(request, article)["comment_list"]
 
-    assert page.index("The question.") < page.index("My new reply.") < page.index(
-        "An earlier reply."
+    assert (
+        page.index("The question.") < page.index("My new reply.") < page.index("An earlier reply.")
     )
