@@ -503,5 +503,5 @@ def thread_of(comment):
     """The whole conversation the comment is part of, every status, nested as readers see
     it (to settings.COMMENTS_THREAD_DEPTH): the CommentNodes from its top comment down."""
     rows = Comment.objects.filter(article_id=comment.article_id).order_by().values(*DISPLAY_FIELDS)
-    top = CommentThreads(rows).thread_of(comment.pk)
+    top = CommentThreads(rows, held_replies_first=False).thread_of(comment.pk)
     return [] if top is None else list(top.in_reading_order())

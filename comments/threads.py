@@ -71,8 +71,13 @@ class CommentNode:
 
 
 class CommentThreads:
-    def __init__(self, rows, *, max_depth=None, per_page=None):
-        """`rows`: dicts of DISPLAY_FIELDS, one per comment this reader may see."""
+    def __init__(self, rows, *, max_depth=None, per_page=None, held_replies_first=True):
+        """`rows`: dicts of DISPLAY_FIELDS, one per comment this reader may see.
+
+        `held_replies_first`: a reader's own replies awaiting moderation come right under
+        what they answer, so that after posting both are in view, however many replies
+        came before. Moderators, who see every reply, read them in the order they came.
+        """
         self.max_depth = max(max_depth or settings.COMMENTS_THREAD_DEPTH, 1)
         self.per_page = max(per_page or settings.COMMENTS_PER_PAGE, 1)
         rows = sorted(rows, key=lambda row: (row["submitted_at"], row["id"]))
@@ -86,10 +91,9 @@ class CommentThreads:
             else:
                 # Top level, or a reply whose parent readers can no longer see.
                 roots.append(row)
-        for replies in children.values():
-            # The reader's own replies awaiting moderation come right under what they answer,
-            # so that after posting both are in view, however many replies came before.
-            replies.sort(key=lambda row: row["status"] == APPROVED)
+        if held_replies_first:
+            for replies in children.values():
+                replies.sort(key=lambda row: row["status"] == APPROVED)
         self.threads = self._build(roots, children)
         self._thread_index = {}
         for index, root in enumerate(self.threads):

@@ -61,6 +61,29 @@ def test_comment_page_shows_the_whole_thread(moderator_client):
     assert "Elsewhere Reader" not in thread
 
 
+def test_comment_page_lists_replies_in_the_order_they_came(moderator_client):
+    from datetime import timedelta
+
+    root = CommentFactory(author_name="First Reader")
+    earlier = CommentFactory(
+        article=root.article,
+        parent=root,
+        author_name="Earlier Reader",
+        submitted_at=root.submitted_at + timedelta(minutes=1),
+    )
+    later = PendingCommentFactory(
+        article=root.article,
+        parent=root,
+        author_name="Later Reader",
+        submitted_at=root.submitted_at + timedelta(minutes=2),
+    )
+
+    thread = moderator_client.get(change_url(later)).context["thread"]
+
+    # Moderators read a conversation as it happened, held replies included.
+    assert [node.row["id"] for node in thread] == [root.pk, earlier.pk, later.pk]
+
+
 def _reply_chain(length):
     chain = [CommentFactory()]
     for _ in range(length - 1):
