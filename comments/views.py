@@ -42,11 +42,7 @@ def post_comment(request, article_id):
     """Store a valid comment, its status decided by the moderation policy; then redirect."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     if not article.comments_are_open():
-        # Nowhere to post it again: the reader gets their text back to keep.
-        refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
-        return render_article(
-            request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal
-        )
+        return _comments_closed(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
         return render_article(request, article, status=HTTPStatus.BAD_REQUEST, comment_form=form)
@@ -84,6 +80,12 @@ def post_comment(request, article_id):
     return response
 
 
+def _comments_closed(request, article):
+    # Nowhere to post it again: the reader gets their text back to keep.
+    refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
+    return render_article(request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal)
+
+
 @dataclass(frozen=True)
 class PreviewNode:
     """A comment not yet posted, shaped as comments/comment.html expects a thread's node."""
@@ -108,10 +110,7 @@ def _comment_csrf_failure(request, reason, article_id):
     if article is None:
         return None
     if not article.comments_are_open():
-        refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
-        return render_article(
-            request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal
-        )
+        return _comments_closed(request, article)
     # Unbound: shown as typed, not judged; it is judged when posted again.
     form = CommentForm(article, user=request.user, initial=typed_values(request.POST))
     return render_article(
