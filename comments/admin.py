@@ -1,8 +1,6 @@
 """The moderators' admin: the Comment changelist is the moderation queue."""
 
-import html
 import json
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,48 +14,28 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, strip_tags
-from django.utils.text import Truncator
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
 
+from .admin_queue import (
+    MODERATE_PERMISSION,
+    PERSONAL_DATA_PERMISSION,
+    QUEUE_FILTERS,
+    TRANSITIONS,
+    comment_cell,
+    next_pending,
+    queue_title,
+    queue_url,
+    row_actions_for,
+)
+from .fragments import HIGHLIGHT
 from .models import Comment, CommentStatusChange
 from .threads import DISPLAY_FIELDS, CommentThreads
-
-PERSONAL_DATA_PERMISSION = "comments.view_commenter_personal_data"
-MODERATE_PERMISSION = "comments.moderate_comment"
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A move a moderator can make, as one comment's buttons and the bulk actions offer it."""
-
-    method: str  # the Comment method that makes the change
-    status: str  # where it takes a comment
-    label: str  # what the button says
-    done: str  # what the message says happened
-
-    def message(self, count):
-        if not count:
-            return f"No comments changed: the selected comments were already {self.done}."
-        return ngettext("%(count)s comment %(done)s.", "%(count)s comments %(done)s.", count) % {
-            "count": intcomma(count),
-            "done": self.done,
-        }
-
-
-# Keyed by the name in moderation URLs (admin:comments_comment_moderate), which the
-# emails to moderators link to.
-TRANSITIONS = {
-    "approve": Transition("approve", Comment.Status.APPROVED, "Approve", "approved"),
-    "spam": Transition("mark_spam", Comment.Status.SPAM, "Mark as spam", "marked as spam"),
-    "remove": Transition("remove", Comment.Status.REMOVED, "Remove", "removed"),
-    "restore": Transition(
-        "restore", Comment.Status.PENDING, "Restore to pending", "restored to pending"
-    ),
-}
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -170,9 +148,13 @@ class ReplyForm(forms.Form):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "commenter", "article_link", "submitted_at", "status", "reason"]
-    list_display_links = ["excerpt"]
-    list_select_related = ["article"]
+    # The comment column comes first, made for each request (get_list_display): its buttons
+    # depend on the user's permissions and return to the queue as it is filtered.
+    list_display = ["commenter", "in_response_to", "status_and_reason"]
+    # The comment is shown as readers see it, links and all: a link around it would nest
+    # links. Its Edit link and the time (view on site) lead on.
+    list_display_links = None
+    list_select_related = ["article", "parent"]
     list_filter = [StatusFilter, ArticleFilter, "submitted_at"]
     # The counts are in the status filter's own labels; Django's facets would add queries.
     show_facets = ShowFacets.NEVER
@@ -214,18 +196,27 @@ class CommentAdmin(admin.ModelAdmin):
             fields += ["author_email", "ip_address"]
         return fields
 
-    @admin.display(description="comment")
-    def excerpt(self, comment):
-        # The words as readers see them, without the markup; the admin escapes the result.
-        return Truncator(html.unescape(strip_tags(comment.body_html))).chars(100)
-
     def get_list_display(self, request):
-        if self.has_personal_data_permission(request):
-            return [
-                "commenter_with_contact" if column == "commenter" else column
-                for column in self.list_display
-            ]
-        return self.list_display
+        actions = row_actions_for(request) if self.has_moderate_permission(request) else []
+        filters = request.GET.urlencode()
+
+        @admin.display(description="comment")
+        def comment(comment):
+            return comment_cell(comment, actions=actions, filters=filters)
+
+        commenter = (
+            "commenter_with_contact" if self.has_personal_data_permission(request) else "commenter"
+        )
+        return [comment, commenter, "in_response_to", "status_and_reason"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        status = next(
+            (spec.value() for spec in changelist.filter_specs if isinstance(spec, StatusFilter)),
+            None,
+        )
+        changelist.title = queue_title(status, changelist.result_count)
+        return changelist
 
     @admin.display(description="author", ordering="author_name")
     def commenter(self, comment):
@@ -234,25 +225,47 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="author", ordering="author_name")
     def commenter_with_contact(self, comment):
         return format_html(
-            "{}<br><small>{}</small><br><small>{}</small>",
+            '{}<br><small class="queue-contact">{}</small>'
+            '<br><small class="queue-contact">{}</small>',
             comment.author_name,
             comment.author_email or "no email",
             comment.ip_address or "no IP address",
         )
 
-    @admin.display(description="article", ordering="article__title")
-    def article_link(self, comment):
+    @admin.display(description="in response to", ordering="submitted_at")
+    def in_response_to(self, comment):
         return format_html(
-            '<a href="{}">{}</a> <small>(<a href="?{}={}">queue</a>)</small>',
+            '<a href="{}">{}</a> <small>(<a href="?{}={}">its queue</a>)</small><br>'
+            '<a href="{}" class="queue-time" title="View on site">'
+            '<time datetime="{}">{}</time></a>',
             comment.article.staff_url(),
             comment.article.title,
             ArticleFilter.parameter_name,
             comment.article_id,
+            comment_url(comment),
+            comment.submitted_at.isoformat(),
+            date_format(timezone.localtime(comment.submitted_at), "DATETIME_FORMAT"),
         )
 
-    @admin.display(description="why", ordering="moderation_reason")
-    def reason(self, comment):
-        return comment.moderation_reason
+    @admin.display(description="status", ordering="status")
+    def status_and_reason(self, comment):
+        return format_html(
+            '<strong class="queue-status queue-status-{}">{}</strong><br><small>{}</small>',
+            comment.status,
+            comment.get_status_display(),
+            comment.moderation_reason,
+        )
+
+    @admin.display(description="article", ordering="article__title")
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}">{}</a> <small>(<a href="{}?{}={}">queue</a>)</small>',
+            comment.article.staff_url(),
+            comment.article.title,
+            reverse("admin:comments_comment_changelist"),
+            ArticleFilter.parameter_name,
+            comment.article_id,
+        )
 
     # --- one comment ---------------------------------------------------------------
 
@@ -339,8 +352,11 @@ class CommentAdmin(admin.ModelAdmin):
         move = TRANSITIONS[transition]
         if request.method == "POST":
             changed = getattr(comment, move.method)(by=request.user)
-            self.message_user(request, move.message(int(changed)), messages.SUCCESS)
-            return redirect("admin:comments_comment_change", comment.pk)
+            if QUEUE_FILTERS in request.POST:
+                # A queue row's button: back to the queue as it was.
+                self.message_user(request, move.message_for(comment, changed), messages.SUCCESS)
+                return redirect(queue_url(request.POST[QUEUE_FILTERS]))
+            return self._to_next_pending(request, comment, move, changed)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -353,6 +369,19 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/comments/comment/moderate_confirmation.html", context
         )
+
+    def _to_next_pending(self, request, comment, move, changed):
+        """After a move on a comment's own page: on to the oldest comment still waiting,
+        or back to the (now empty) queue."""
+        done = move.sentence if changed else f"Already {move.done}."
+        following = next_pending(after=comment)
+        if following is None:
+            self.message_user(
+                request, f"{done} No more comments awaiting moderation.", messages.SUCCESS
+            )
+            return redirect(queue_url())
+        self.message_user(request, f"{done} Next comment awaiting moderation:", messages.SUCCESS)
+        return redirect("admin:comments_comment_change", following.pk)
 
     def reply_view(self, request, object_id):
         if request.method != "POST":
@@ -493,10 +522,14 @@ def commenter_emails(queryset):
 
 
 def comment_url(comment):
-    """Where readers find the comment: its permalink once visible, else the preview's anchor."""
+    """Where readers find the comment: its permalink once visible; before, the article's
+    staff preview, which shows it highlighted (comment_section's HIGHLIGHT parameter)."""
     if comment.is_approved and comment.article.is_published:
         return comment.get_absolute_url()
-    return f"{reverse('articles:preview', args=[comment.article_id])}#comment-{comment.pk}"
+    preview = reverse("articles:preview", args=[comment.article_id])
+    if comment.is_approved:
+        return f"{preview}#comment-{comment.pk}"
+    return f"{preview}?{HIGHLIGHT}={comment.pk}#comment-{comment.pk}"
 
 
 def thread_of(comment):

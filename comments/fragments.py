@@ -30,6 +30,10 @@ from .forms import CommentForm
 from .models import Comment
 from .threads import PLACE_FIELDS, CommentThreads
 
+# The query parameter of an article's staff preview naming a comment to show highlighted,
+# whatever its status, to a moderator (the admin's "view on site" of a pending comment).
+HIGHLIGHT = "highlight"
+
 
 @dataclass(frozen=True)
 class CommentList:
@@ -49,11 +53,19 @@ def comments_page_query(page_number, reply_to=None):
 
 
 def render_comment_list(
-    threads, page_number, *, article_url, comments_open, preview=False, reply_form=None
+    threads,
+    page_number,
+    *,
+    article_url,
+    comments_open,
+    preview=False,
+    reply_form=None,
+    highlighted=None,
 ):
     """One page of `threads` (comments.threads.CommentThreads) as readers see it.
 
     `reply_form`: (comment id, rendered form) to show right under that comment.
+    `highlighted`: the id of a comment a moderator came to look at (see HIGHLIGHT).
     """
     page = threads.page(page_number)
     reply_under, reply_form_html = reply_form or (None, "")
@@ -76,6 +88,7 @@ def render_comment_list(
         "preview": preview,
         "reply_form_under": reply_under,
         "reply_form": reply_form_html,
+        "highlighted_comment": highlighted,
     }
     html = render_to_string("comments/list.html", context) if page.object_list else ""
     return CommentList(html, threads.approved_count, page.number)

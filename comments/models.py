@@ -28,7 +28,7 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def for_reader(self, own_pending_ids=(), **within):
+    def for_reader(self, own_pending_ids=(), *, highlighted=None, **within):
         """What one reader sees: approved comments, plus their own still awaiting moderation.
 
         `own_pending_ids` must come from that reader's signed cookie, never from the URL.
@@ -39,12 +39,16 @@ class CommentQuerySet(models.QuerySet):
         comment of the article, the pending ones too, which a comment flood makes many.
         One filter() with Q objects, not querysets joined by |, which Django takes
         several times longer to build.
+        `highlighted`: the id of one more comment, whatever its status, that a moderator
+        asked to see in an article's staff preview (the caller checks the permission).
         """
         visible = Q(status=Comment.Status.APPROVED, **within)
         if own_pending_ids:
             own = list(own_pending_ids)
             for held in HELD:
                 visible |= Q(held, pk__in=own, **within)
+        if highlighted is not None:
+            visible |= Q(pk=highlighted, **within)
         return self.filter(visible)
 
     def held(self):

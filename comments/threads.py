@@ -100,14 +100,17 @@ class CommentThreads:
             self._index_thread(root, index)
 
     @classmethod
-    def for_article(cls, article, own_pending_ids=(), **options):
+    def for_article(cls, article, own_pending_ids=(), *, highlighted=None, **options):
         """The threads one reader sees on an article: a single query.
 
         (Where comments are, without what they say, is comments.listing.comment_places.)
+        `highlighted`: see CommentQuerySet.for_reader.
         """
         # Unordered: the rows are sorted here, and SQLite would sort them in a temporary
         # B-tree first.
-        visible = Comment.objects.for_reader(own_pending_ids, article=article)
+        visible = Comment.objects.for_reader(
+            own_pending_ids, highlighted=highlighted, article=article
+        )
         return cls(visible.order_by().values(*DISPLAY_FIELDS), **options)
 
     def _build(self, roots, children):

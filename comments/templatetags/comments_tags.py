@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from comments import cookies
 from comments.forms import CommentForm
 from comments.fragments import (
+    HIGHLIGHT,
     comments_page_query,
     render_comment_list,
     shared_comment_list,
@@ -59,6 +60,9 @@ def comment_section(context, article):
     else:
         reply_to_id = _positive_int(request.GET.get("replytocom"))
 
+    # Never on a cached page: the preview is staff-only and never cached.
+    highlighted = _highlighted_comment(request) if preview else None
+
     replying_to = None
     threads = None
     if reading and not (own_pending_ids or reply_to_id or preview):
@@ -66,7 +70,9 @@ def comment_section(context, article):
             article, page_number, article_url=article_url, comments_open=comments_open
         )
     else:
-        threads = CommentThreads.for_article(article, own_pending_ids)
+        threads = CommentThreads.for_article(article, own_pending_ids, highlighted=highlighted)
+        if highlighted is not None and page_number is None:
+            page_number = threads.page_number_of(highlighted)
         replying_to = threads.replyable(reply_to_id) or (
             form.parent_comment if form is not None else None
         )
@@ -121,6 +127,7 @@ def comment_section(context, article):
             comments_open=comments_open,
             preview=preview,
             reply_form=reply_form,
+            highlighted=highlighted,
         )
         section["form_is_in_list"] = reply_form is not None
 
@@ -135,6 +142,15 @@ def comment_section(context, article):
     section["comment_list"] = comment_list.html
     section["comment_count"] = comment_list.approved_count
     return section
+
+
+def _highlighted_comment(request):
+    """The comment a moderator came to see in the preview (?highlight=<id>), or None: the
+    parameter means nothing to anyone who may not moderate."""
+    wanted = _positive_int(request.GET.get(HIGHLIGHT))
+    if wanted is None or wanted >= 2**63 or not request.user.has_perm("comments.moderate_comment"):
+        return None
+    return wanted
 
 
 # As many hues as static/css/site.css defines .avatar-hue-N classes for.

@@ -34,7 +34,8 @@ def test_pending_comment_links_to_its_place_in_the_article_preview(moderator_cli
 
     text = moderator_client.get(change_url(comment)).text
 
-    assert f"{reverse('articles:preview', args=[comment.article.pk])}#comment-{comment.pk}" in text
+    preview = reverse("articles:preview", args=[comment.article.pk])
+    assert f"{preview}?highlight={comment.pk}#comment-{comment.pk}" in text
 
 
 def test_comment_on_a_draft_links_to_the_preview(moderator_client):
@@ -44,7 +45,8 @@ def test_comment_on_a_draft_links_to_the_preview(moderator_client):
 
     text = moderator_client.get(change_url(comment)).text
 
-    assert reverse("articles:preview", args=[comment.article.pk]) + f"#comment-{comment.pk}" in text
+    preview = reverse("articles:preview", args=[comment.article.pk])
+    assert f"{preview}?highlight={comment.pk}#comment-{comment.pk}" in text
 
 
 def test_comment_page_shows_the_whole_thread(moderator_client):
@@ -196,7 +198,7 @@ def test_confirming_a_moderation_link_changes_the_comment(moderator_client, tran
 
     comment.refresh_from_db()
     assert comment.status == status
-    assert "1 comment" in response.text
+    assert "No more comments awaiting moderation." in response.text
 
 
 def test_comment_page_needs_no_inline_styles_so_a_strict_csp_allows_it(moderator_client):
@@ -215,4 +217,7 @@ def test_view_on_site_of_a_pending_comment_opens_the_preview(moderator_client):
     response = moderator_client.get(change_url(comment))
 
     preview = reverse("articles:preview", args=[comment.article.pk])
-    assert f'href="{preview}#comment-{comment.pk}" class="viewsitelink"' in response.text
+    assert (
+        f'href="{preview}?highlight={comment.pk}#comment-{comment.pk}" class="viewsitelink"'
+        in response.text
+    )

@@ -184,10 +184,10 @@ def test_queue_hides_add_button_since_readers_write_comments(superuser_client):
     assert reverse("admin:comments_comment_add") not in response.text
 
 
-def test_queue_excerpt_shows_the_words_not_the_markup(moderator_client):
-    PendingCommentFactory(body="It was <em>not</em> unanimous & close.")
+def test_queue_shows_the_comment_as_readers_see_it(moderator_client):
+    comment = PendingCommentFactory(body="It was <em>not</em> unanimous & close.")
 
     response = moderator_client.get(QUEUE)
 
-    assert "It was not unanimous &amp; close." in response.text
-    assert "&lt;em&gt;" not in response.text
+    assert comment.body_html in response.text
+    assert "<em>not</em> unanimous &amp; close." in response.text
