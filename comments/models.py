@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsroom.db import insert_from_select
+from newsroom.links import public_url
 from pagecache.generation import content_changed
 
 from .rendering import render_comment_body
@@ -263,12 +264,6 @@ def _without_names(message, names):
     if not isinstance(structured, list | dict):
         return scrub(message)
     return json.dumps(scrub(structured))
-
-
-def public_url(path):
-    """`path` as an address on SITE_URL, for what has no request to take the host from
-    (emails, data exports)."""
-    return f"{settings.SITE_URL}{path}"
 
 
 class Comment(models.Model):

@@ -8,8 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import ArticleAuthor
+from newsroom.links import public_url
 
-from .models import Comment, CommentStatusChange, public_url
+from .models import Comment, CommentStatusChange
 
 MODERATORS_GROUP = "Moderators"
 
