@@ -7,6 +7,7 @@ reset neither counts as a failed login nor lifts a lock.
 """
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
@@ -45,30 +46,51 @@ class QueuedPasswordResetForm(PasswordResetForm):
         return super().save(*args, extra_email_context=extra, **kwargs)
 
 
+class InTheAdmin:
+    """The admin's header, site name and theme on the reset pages, as on its own pages."""
+
+    def get_context_data(self, **kwargs):
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+
+class PasswordResetView(InTheAdmin, auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    email_template_name = "registration/newsroom_password_reset_email.txt"
+
+
+class PasswordResetDoneView(InTheAdmin, auth_views.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(InTheAdmin, auth_views.PasswordResetConfirmView):
+    pass
+
+
+class PasswordResetCompleteView(InTheAdmin, auth_views.PasswordResetCompleteView):
+    pass
+
+
 # Under /admin/ (before the admin's own URLs): the admin login shows its "Forgotten your
 # login credentials?" link when a URL named admin_password_reset exists.
 urlpatterns = [
     path(
         "admin/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm,
-            email_template_name="registration/newsroom_password_reset_email.txt",
-        ),
+        PasswordResetView.as_view(),
         name="admin_password_reset",
     ),
     path(
         "admin/password_reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
+        PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
         "admin/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
         "admin/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
 ]

@@ -4,6 +4,7 @@ task queue with a link on SITE_URL."""
 import re
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -38,6 +39,7 @@ def test_reset_page_is_in_the_admin_style(client):
 
     assert response.status_code == 200
     assert "css/admin.css" in response.text
+    assert f">{admin.site.site_header}</a>" in response.text  # not "Django administration"
     assert 'name="email"' in response.text
 
 
