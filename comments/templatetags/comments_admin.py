@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..admin import MODERATE_PERMISSION
+from ..admin_queue import MODERATE_PERMISSION
 from ..models import Comment
 
 register = template.Library()
