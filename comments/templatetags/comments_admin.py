@@ -23,3 +23,14 @@ def pending_comments_count(context):
         may_moderate = user is not None and user.is_active and user.has_perm(MODERATE_PERMISSION)
         render_context[_PENDING_COUNT] = Comment.objects.pending().count() if may_moderate else None
     return render_context[_PENDING_COUNT]
+
+
+@register.inclusion_tag("admin/comments/comment/status_tabs.html")
+def queue_status_tabs(changelist):
+    """The status filter's choices as a line of links above the queue (as WordPress's
+    "All | Pending | Approved | Spam"), so that a phone, where the filters go below the
+    list, has them first. Counted once, by the filter itself."""
+    for spec in changelist.filter_specs:
+        if getattr(spec, "parameter_name", None) == "status":
+            return {"tabs": list(spec.choices(changelist))}
+    return {"tabs": []}

@@ -312,3 +312,16 @@ def test_restoring_on_a_comment_page_moves_on_without_coming_back_to_it(moderato
     current.refresh_from_db()
     assert current.status == Comment.Status.PENDING
     assert "Restored to pending. No more comments awaiting moderation." in response.text
+
+
+def test_status_links_above_the_queue_mark_the_one_shown(moderator_client):
+    PendingCommentFactory()
+    CommentFactory(status=Comment.Status.SPAM)
+
+    text = moderator_client.get(QUEUE, {"status": "spam"}).text
+
+    tabs = text[text.index('<nav class="queue-status-tabs"') :]
+    tabs = tabs[: tabs.index("</nav>")]
+    assert 'href="?status=pending">Pending (1)</a>' in tabs
+    assert 'href="?status=spam" aria-current="page">Spam (1)</a>' in tabs
+    assert "All (2)" in tabs
