@@ -260,10 +260,12 @@ def test_queue_of_100_replies_costs_a_fixed_number_of_queries(
     # counts, the busiest articles, the page's count, the full count, and the page
     # itself with its articles and parents joined.
     with django_assert_num_queries(10):
-        response = moderator_client.get(QUEUE, {"status": "all", "p": "1"})
+        # "Show all": the 100 replies and their 3 parents on one page.
+        response = moderator_client.get(QUEUE, {"status": "all", "all": ""})
 
     assert response.status_code == 200
-    assert len(response.context["cl"].result_list) == 50
+    assert len(response.context["cl"].result_list) == 103
+    assert response.text.count("In reply to <a") == 100
 
 
 # --- after a move on a comment's own page ------------------------------------------
