@@ -185,7 +185,9 @@ def test_expired_confirmation_link_is_refused_clearly(smtp, client):
             return signing.b62_encode(int(time.time()) - 8 * 24 * 60 * 60)
 
     token = EightDaysAgo(salt=CONFIRM_SALT).sign_object(
-        {"s": subscriber.pk, "e": READER}, serializer=signing.JSONSerializer, compress=True
+        {"s": subscriber.pk, "h": subscriber._address_check()},
+        serializer=signing.JSONSerializer,
+        compress=True,
     )
     url = reverse("comments:confirm_subscription", args=[token])
 
