@@ -26,6 +26,8 @@ from .subscriptions import Notification, Subscriber, Subscription
 EXCERPT_WORDS = 60
 # A digest collects what was held for an address once the oldest held notice is this old.
 DIGEST_WINDOW = timedelta(hours=1)
+# A digest lists this many comments at most, and says how many more there are.
+DIGEST_MAX_LISTED = 50
 
 
 def _mail_domain():
@@ -130,7 +132,9 @@ def approval_message(comment, subscriber):
     )
 
 
-def digest_message(comments, subscriber, key):
+def digest_message(comments, subscriber, key, *, total=None):
+    """A digest listing `comments` (the first DIGEST_MAX_LISTED of `total`)."""
+    total = len(comments) if total is None else total
     articles = {}
     for comment in comments:
         articles.setdefault(comment.article_id, (comment.article, []))[1].append(
@@ -141,7 +145,8 @@ def digest_message(comments, subscriber, key):
     return _message(
         "digest",
         {
-            "count": len(comments),
+            "count": total,
+            "more": total - len(comments),
             "articles": [
                 {
                     "article": article,
@@ -230,8 +235,8 @@ def notify_subscribers(comment_ids, *, now=None):
                 status = Notification.Status.HELD
         rows.append(
             Notification(
-                subscriber=subscriber,
-                comment=comment,
+                subscriber_id=subscriber.pk,
+                comment_id=comment.pk,
                 kind=kind,
                 status=status,
                 created_at=now,
@@ -295,16 +300,18 @@ def send_due_digests(*, now=None):
         )
         taken = Notification.objects.filter(claim=claim, status=Notification.Status.SENDING)
         pks = list(taken.values_list("pk", flat=True))
-        comments = list(
-            Comment.objects.approved()
-            .filter(pk__in=taken.values("comment_id"))
-            .select_related("article", "parent")
-            .order_by("article_id", "submitted_at", "pk")
-        )
-        if not comments:
+        approved = Comment.objects.approved().filter(pk__in=taken.values("comment_id"))
+        total = approved.count()
+        if not total:
             taken.delete()  # Removed since: nothing left to tell.
             continue
-        message = digest_message(comments, subscriber, claim.hex)
+        comments = list(
+            approved.select_related("article", "parent").order_by("submitted_at", "pk")[
+                :DIGEST_MAX_LISTED
+            ]
+        )
+        comments.sort(key=lambda comment: comment.article_id)  # grouped, in order within
+        message = digest_message(comments, subscriber, claim.hex, total=total)
         try:
             with get_connection() as connection:
                 connection.send_messages([message])

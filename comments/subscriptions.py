@@ -223,7 +223,9 @@ def subscribe(comment, *, discussion=False, approval=False):
         due = subscriber.confirmation_sent_at is None or (
             now - subscriber.confirmation_sent_at >= CONFIRMATION_RESEND_AFTER
         )
-        if not subscriber.is_receiving and due:
+        # Not for a comment the policy filed as spam: a bot typing someone else's
+        # address must not get them mailed. (The wish is kept; their next comment asks.)
+        if not subscriber.is_receiving and due and comment.status != Comment.Status.SPAM:
             Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
             transaction.on_commit(
                 lambda: enqueue(send_subscription_confirmation, subscriber.pk), robust=True

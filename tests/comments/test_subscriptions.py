@@ -139,6 +139,14 @@ def test_ticking_a_box_sends_one_confirmation_and_nothing_else_until_confirmed(
     assert len(smtp.received) == 1
 
 
+def test_a_comment_filed_as_spam_sends_no_confirmation(smtp, post_comment, commit):
+    with commit():
+        post_comment(ArticleFactory(), notify_followups="on", subject="I am a bot")
+
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    assert smtp.received == []
+
+
 def test_unticked_boxes_send_nothing_and_subscribe_no_one(smtp, post_comment, commit):
     with commit():
         post_comment(ArticleFactory())
@@ -431,6 +439,24 @@ def test_more_follow_ups_than_the_limit_in_an_hour_become_one_digest(smtp, commi
     assert "3 new comments" in digest["Subject"]
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mailing.send_due_digests(now=timezone.now() + timedelta(minutes=62)) == 0
+
+
+def test_a_long_digest_lists_the_first_comments_and_counts_the_rest(smtp, settings, monkeypatch):
+    settings.COMMENTS_NOTIFY_DIGEST_AFTER = 0
+    monkeypatch.setattr(mailing, "DIGEST_MAX_LISTED", 2)
+    article = ArticleFactory()
+    confirmed_follower(article)
+    replies = PendingCommentFactory.create_batch(3, article=article, author_email=REPLIER)
+    Comment.objects.pending().change_status(Comment.Status.APPROVED)
+    mailing.notify_subscribers([reply.pk for reply in replies])
+
+    mailing.send_due_digests(now=timezone.now() + timedelta(minutes=61))
+
+    [digest] = smtp.messages
+    assert "3 new comments" in digest["Subject"]
+    assert "And 1 more" in text_of(digest)
+    assert text_of(digest).count("/comments/") == 2 + 2  # two comments, two unsubscribe links
+    assert REPLIER not in raw(digest)
 
 
 def test_bulk_approval_tells_subscribers_in_a_fixed_number_of_queries(
