@@ -252,10 +252,10 @@ def notify_subscribers(comment_ids, *, now=None):
     for pk, subscriber_id, comment_id, kind in claimed:
         build = approval_message if kind == Notification.Kind.APPROVAL else reply_message
         messages.append(([pk], build(comments[comment_id], subscribers[subscriber_id])))
-    return _send_claimed(messages, now)
+    return _send_claimed(messages)
 
 
-def _send_claimed(messages, now):
+def _send_claimed(messages):
     """Send each (notification ids, message), marking each SENT as soon as it went; on a
     failure, the claims not sent are given back and the error raised for the task to
     retry."""
@@ -266,7 +266,7 @@ def _send_claimed(messages, now):
             for pks, message in messages:
                 connection.send_messages([message])
                 Notification.objects.filter(pk__in=pks).update(
-                    status=Notification.Status.SENT, sent_at=timezone.now()
+                    status=Notification.Status.SENT, sent_at=timezone.now(), claim=None
                 )
                 sent += 1
                 pending = pending[len(pks) :]
@@ -320,7 +320,7 @@ def send_due_digests(*, now=None):
             Notification.objects.filter(pk__in=pks).update(status=Notification.Status.HELD)
             raise
         Notification.objects.filter(pk__in=pks).update(
-            status=Notification.Status.SENT, sent_at=timezone.now()
+            status=Notification.Status.SENT, sent_at=timezone.now(), claim=None
         )
         sent += 1
     return sent

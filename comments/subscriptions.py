@@ -263,7 +263,8 @@ class Notification(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # Set on the HELD rows one digest run took, so that two runs never send them both.
+    # The run that inserted or took the row (cleared once sent): of two runs at once,
+    # each sends only the notices it claimed.
     claim = models.UUIDField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -287,6 +288,9 @@ class Notification(models.Model):
                 name="notification_held",
             ),
             models.Index(fields=["comment"], name="notification_comment"),
+            models.Index(
+                fields=["claim"], condition=Q(claim__isnull=False), name="notification_claim"
+            ),
         ]
 
     def __str__(self):
