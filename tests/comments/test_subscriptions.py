@@ -522,3 +522,15 @@ def test_personal_data_erase_unsubscribes_and_deletes(smtp, commit):
     assert not Subscriber.objects.exists()
     assert not Subscription.objects.exists()
     assert smtp.received == []
+
+
+def test_a_logged_in_reader_subscribes_with_their_accounts_address(
+    smtp, post_comment, commit, client
+):
+    client.force_login(UserFactory(username="staffer", email="staffer@news.example"))
+
+    with commit():
+        post_comment(ArticleFactory(), notify_followups="on")
+
+    assert [envelope.rcpt_tos for envelope in smtp.received] == [["staffer@news.example"]]
+    assert Subscriber.objects.get().email == "staffer@news.example"
