@@ -538,3 +538,6 @@ def thread_of(comment):
     rows = Comment.objects.filter(article_id=comment.article_id).order_by().values(*DISPLAY_FIELDS)
     top = CommentThreads(rows, held_replies_first=False).thread_of(comment.pk)
     return [] if top is None else list(top.in_reading_order())
+
+
+from . import subscription_admin  # noqa: E402, F401  (registers the subscribers' admin)

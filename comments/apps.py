@@ -27,6 +27,16 @@ class CommentsConfig(AppConfig):
             sender=Comment,
             dispatch_uid="comments.notify_authors_of_approval",
         )
+        signals.comment_status_changed.connect(
+            signals.notify_subscribers_of_approval,
+            sender=Comment,
+            dispatch_uid="comments.notify_subscribers_of_approval",
+        )
+        post_save.connect(
+            signals.notify_subscribers_of_new_comment,
+            sender=Comment,
+            dispatch_uid="comments.notify_subscribers_of_new_comment",
+        )
 
         # What readers see changed: the page cache serves nothing stored before.
         post_save.connect(signals.comment_saved, sender=Comment, dispatch_uid="comments.saved")

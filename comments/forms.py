@@ -25,6 +25,7 @@ COMMENT_MAX_LENGTH = 65525
 NAME_MAX_LENGTH = 245
 WEBSITE_MAX_LENGTH = 200
 LINE_BREAKS_AND_TABS = frozenset("\t\n\r")
+NOTIFY_FIELDS = ("notify_followups", "notify_approval")
 
 
 def issue_timestamp(article, issued_at=None, *, opened_at=None):
@@ -160,6 +161,14 @@ class CommentForm(forms.Form):
         label="Save my name, email, and website in this browser for the next time I comment.",
         required=False,
     )
+    # Both unticked by default; either sends one confirmation email (double opt-in, see
+    # comments/subscriptions.py). "Follow-up comments" is the whole discussion.
+    notify_followups = forms.BooleanField(
+        label="Notify me of follow-up comments by email.", required=False
+    )
+    notify_approval = forms.BooleanField(
+        label="Notify me when my comment is approved.", required=False
+    )
     # Hidden from people by the stylesheet and from assistive technology by aria-hidden;
     # bots that fill in every field fill in this one too.
     subject = forms.CharField(
@@ -185,6 +194,10 @@ class CommentForm(forms.Form):
             # A logged-in reader comments as their account: nothing to type or remember.
             for name in ("name", "email", "url", "remember"):
                 del self.fields[name]
+            if not self.user.email:
+                # Nowhere to send notifications to.
+                for name in NOTIFY_FIELDS:
+                    del self.fields[name]
 
     def full_clean(self):
         super().full_clean()
@@ -210,9 +223,11 @@ class CommentForm(forms.Form):
         # The template's <form> carries the CSRF token already.
         helper.disable_csrf = True
         personal = [] if self.user else ["name", "email", "url", "remember"]
+        notify = [name for name in NOTIFY_FIELDS if name in self.fields]
         helper.layout = Layout(
             Field("comment"),
             *personal,
+            *notify,
             Div("subject", css_class="comment-form-subject", aria_hidden="true"),
             "parent",
             "timestamp",
@@ -302,6 +317,14 @@ class CommentForm(forms.Form):
         """Name, email and website as the reader gave them (for the remember-me cookie)."""
         return {key: self.cleaned_data.get(key, "") for key in ("name", "email", "url")}
 
+    def subscription_wishes(self):
+        """Which notification boxes were ticked, as comments.subscriptions.subscribe() takes
+        them."""
+        return {
+            "discussion": bool(self.cleaned_data.get("notify_followups")),
+            "approval": bool(self.cleaned_data.get("notify_approval")),
+        }
+
     def build_comment(self, *, ip_address, user_agent):
         """The comment this valid form describes, not yet saved."""
         if self.user is not None:
@@ -330,4 +353,6 @@ def typed_values(data):
     initial values of a new form: everything typed kept, to post again."""
     initial = {name: data[name] for name in SHOWN_AGAIN if name in data}
     initial["remember"] = "remember" in data
+    for name in NOTIFY_FIELDS:
+        initial[name] = name in data
     return initial

@@ -489,3 +489,7 @@ class CommentStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+# Readers' email notifications: their models live with their rules.
+from .subscriptions import Notification, Subscriber, Subscription  # noqa: E402, F401  (models)

@@ -55,3 +55,29 @@ def comment_deleted(sender, **kwargs):
 def comment_statuses_changed(sender, **kwargs):
     # change_status() moves comments with one UPDATE, which sends no model signal.
     content_changed()
+
+
+def notify_subscribers_of_approval(sender, to_status, batch, **kwargs):
+    """Approved comments (one or in bulk): one task tells the subscribers, after commit."""
+    from .models import Comment
+
+    if to_status != Comment.Status.APPROVED:
+        return
+    from .tasks import notify_subscribers_of_approved_comments as task
+
+    transaction.on_commit(lambda: enqueue(task, str(batch)), robust=True)
+
+
+def notify_subscribers_of_new_comment(sender, instance, created, raw=False, **kwargs):
+    """A comment approved as it was posted goes through no change_status(): tell the
+    discussion's subscribers from here. (A staff reply also sends an approval batch; the
+    notices are claimed once, so its followers still get one mail.)"""
+    from .models import Comment
+
+    if not created or raw or instance.wordpress_id is not None:
+        return
+    if instance.status != Comment.Status.APPROVED:
+        return
+    from .tasks import notify_subscribers_of_new_comment as task
+
+    transaction.on_commit(lambda: enqueue(task, instance.pk), robust=True)

@@ -6,7 +6,8 @@ a failed send is retried, then logged, and the comment is kept whatever happens.
 
 import logging
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import notifications
 from .models import Comment
@@ -41,3 +42,52 @@ def notify_authors_of_approved_comments(batch):
     except Exception:
         logger.exception("Could not email authors about approvals %s; will retry.", batch)
         raise
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def send_subscription_confirmation(subscriber_id):
+    """The double opt-in email: the link that confirms an address for notifications."""
+    from .mailing import confirmation_message
+    from .subscriptions import Subscriber
+
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or subscriber.is_receiving:
+        return 0  # Erased, or confirmed from an earlier mail: nothing to ask.
+    try:
+        return notifications.send_messages([confirmation_message(subscriber)])
+    except Exception:
+        logger.exception(
+            "Could not email a confirmation to subscriber %s; will retry.", subscriber_id
+        )
+        raise
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def notify_subscribers_of_approved_comments(batch):
+    from .mailing import approved_comment_ids
+
+    return _notify_subscribers(approved_comment_ids(batch), batch)
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def notify_subscribers_of_new_comment(comment_id):
+    """A comment approved as it was posted (it has no approval batch)."""
+    return _notify_subscribers([comment_id], comment_id)
+
+
+def _notify_subscribers(comment_ids, what):
+    from .mailing import notify_subscribers
+
+    try:
+        return notify_subscribers(comment_ids)
+    except Exception:
+        logger.exception("Could not email subscribers about %s; will retry.", what)
+        raise
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_comment_digests():
+    """Follow-up notices held back by COMMENTS_NOTIFY_DIGEST_AFTER, one digest an address."""
+    from .mailing import send_due_digests
+
+    return send_due_digests()

@@ -16,6 +16,7 @@ from .fragments import comment_places, comments_page_query
 from .models import Comment
 from .moderation import moderate
 from .rendering import render_comment_body
+from .subscriptions import subscribe
 from .threads import CommentThreads
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
@@ -63,6 +64,7 @@ def post_comment(request, article_id):
     moderate(comment, form.evidence).apply_to(comment)
     with transaction.atomic():
         comment.save()
+        subscribe(comment, **form.subscription_wishes())
 
     # The same redirect whatever the policy decided: to the comment, shown to its author
     # alone as awaiting moderation unless approved. A spammer learns nothing, and a

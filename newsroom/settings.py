@@ -249,6 +249,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", default=True)
 # When set, held-comment emails go to these addresses instead of the Moderators group.
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# Readers' follow-up notices (comments/subscriptions.py): an address told of more than this
+# many comments in an hour gets the rest in one digest an hour later.
+COMMENTS_NOTIFY_DIGEST_AFTER = env_int("COMMENTS_NOTIFY_DIGEST_AFTER", 5)
 # Spam and removed comments are deleted this many days after they were moderated.
 COMMENTS_PURGE_AFTER_DAYS = env_int("COMMENTS_PURGE_AFTER_DAYS", 30)
 

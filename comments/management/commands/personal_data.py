@@ -4,13 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
 from comments.models import Comment
+from comments.subscriptions import Subscriber
 
 
 class Command(BaseCommand):
     help = (
         "A commenter's personal data, as WordPress's privacy tools handle it: "
         "`export EMAIL` prints every comment written with EMAIL as JSON; "
-        "`erase EMAIL [--remove-text]` anonymises them."
+        "`erase EMAIL [--remove-text]` anonymises them. Both include EMAIL's comment "
+        "notification subscriptions and confirmation; erase unsubscribes and deletes them."
     )
 
     def add_arguments(self, parser):
@@ -26,10 +28,19 @@ class Command(BaseCommand):
         if "@" not in email:
             raise CommandError(f"{email!r} is not an email address.")
         comments = Comment.objects.by_emails([email])
+        subscriber = Subscriber.objects.by_email(email).first()
         if operation == "export":
-            data = {"email": email, "comments": comments.export_personal_data()}
+            data = {
+                "email": email,
+                "comments": comments.export_personal_data(),
+                "notifications": subscriber.export_personal_data() if subscriber else None,
+            }
             self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, indent=2))
             return
+        if subscriber is not None:
+            # Its subscriptions, confirmation and notification records go with it.
+            subscriber.delete()
+            self.stdout.write(f"Unsubscribed {email} and deleted its notification records.")
         if not comments.exists():
             self.stdout.write(f"No comments by {email}.")
             return
