@@ -24,6 +24,8 @@ from articles.admin import ArticleAdmin
 from articles.models import Article
 
 from .models import Comment, CommentStatusChange
+from .reports_admin import ReportsMixin
+from .sanctions_admin import BanCommentersMixin
 from .threads import DISPLAY_FIELDS, CommentThreads
 
 PERSONAL_DATA_PERMISSION = "comments.view_commenter_personal_data"
@@ -169,7 +171,7 @@ class ReplyForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReportsMixin, BanCommentersMixin, admin.ModelAdmin):
     list_display = ["excerpt", "commenter", "article_link", "submitted_at", "status", "reason"]
     list_display_links = ["excerpt"]
     list_select_related = ["article"]
@@ -183,6 +185,7 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_spam",
         "remove",
         "restore",
+        "ban_commenters",
         "export_personal_data",
         "erase_personal_data",
     ]
@@ -220,12 +223,12 @@ class CommentAdmin(admin.ModelAdmin):
         return Truncator(html.unescape(strip_tags(comment.body_html))).chars(100)
 
     def get_list_display(self, request):
+        columns = self.list_display
         if self.has_personal_data_permission(request):
-            return [
-                "commenter_with_contact" if column == "commenter" else column
-                for column in self.list_display
+            columns = [
+                "commenter_with_contact" if column == "commenter" else column for column in columns
             ]
-        return self.list_display
+        return self.with_report_columns(request, columns)
 
     @admin.display(description="author", ordering="author_name")
     def commenter(self, comment):

@@ -490,3 +490,9 @@ class CommentStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+# Models kept in their own modules, each with its rules; imported here so Django finds them.
+from .reports import CommentReport  # noqa: E402, F401
+from .sanctions import Sanction  # noqa: E402, F401
+from .spam_filter import SpamToken, SpamTraining  # noqa: E402, F401

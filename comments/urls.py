@@ -9,6 +9,7 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:pk>/", views.comment_permalink, name="permalink"),
+    path("report/<int:pk>/", views.report_comment, name="report"),
     path("feed/", require_safe(LatestCommentsFeed()), name="feed"),
     path("feed/<int:article_id>/", require_safe(ArticleCommentsFeed()), name="article_feed"),
 ]

@@ -1,0 +1,144 @@
+"""The moderators' screens for sanctions, and "Ban this address" for the queue.
+
+Sanctions are made, changed and ended in the admin, so each step is in its history
+(LogEntry); a sanction is never deleted, only ended (its expiry set), to keep the record.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
+
+from .models import Comment
+from .sanctions import Sanction
+
+BANNED_FROM_QUEUE = "Banned from the moderation queue."
+
+
+class InForceFilter(admin.SimpleListFilter):
+    title = "in force"
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In force"), ("no", "Ended")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.in_force()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Sanction.objects.in_force().values("pk"))
+        return queryset
+
+
+@admin.register(Sanction)
+class SanctionAdmin(admin.ModelAdmin):
+    list_display = [
+        "value",
+        "target_type",
+        "kind",
+        "reason",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "is_in_force",
+    ]
+    list_display_links = ["value"]
+    list_filter = [InForceFilter, "kind", "target_type"]
+    search_fields = ["value", "reason"]
+    list_select_related = ["created_by"]
+    ordering = ["-created_at", "-pk"]
+    actions = ["end_now"]
+    fields = ["kind", "target_type", "value", "reason", "expires_at", "created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who and whom stay as they were made; the reason and the end can change (logged).
+        if obj is None:
+            return ["created_by", "created_at"]
+        return ["kind", "target_type", "value", "created_by", "created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(boolean=True, description="in force")
+    def is_in_force(self, sanction):
+        return sanction.in_force
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="End the selected sanctions now", permissions=["change"])
+    def end_now(self, request, queryset):
+        ending = list(queryset.in_force())
+        ended = Sanction.objects.filter(pk__in=[s.pk for s in ending]).expire()
+        if ending:
+            LogEntry.objects.log_actions(request.user.pk, ending, CHANGE, "Ended.")
+        self.message_user(
+            request,
+            ngettext("%(count)d sanction ended.", "%(count)d sanctions ended.", ended)
+            % {"count": ended},
+            messages.SUCCESS,
+        )
+
+
+class BanCommentersMixin:
+    """For the Comment admin: "Ban this address" on one comment (POST), and the bulk
+    action "Ban these commenters". Both ban the email addresses and move every pending
+    comment from them to spam (Sanction.ban_commenters), audited."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/ban/",
+                self.admin_site.admin_view(self.ban_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_ban",
+            ),
+            *super().get_urls(),
+        ]
+
+    def ban_view(self, request, object_id):
+        """admin:comments_comment_ban: ban this comment's address; back to `next` (a queue
+        row's page) or to the comment."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, object_id)
+        if comment is None:
+            raise Http404("No such comment.")
+        if not comment.author_email:
+            self.message_user(request, "This comment has no email address to ban.", messages.ERROR)
+        else:
+            reason = request.POST.get("reason", "").strip()[:255] or BANNED_FROM_QUEUE
+            banned, moved = Sanction.ban_commenters(
+                Comment.objects.filter(pk=comment.pk), by=request.user, reason=reason
+            )
+            self.message_user(request, ban_message(banned, moved), messages.SUCCESS)
+        following = request.POST.get("next", "")
+        if following and url_has_allowed_host_and_scheme(
+            following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(following)
+        return redirect("admin:comments_comment_change", comment.pk)
+
+    @admin.action(
+        description="Ban these commenters (their email addresses)", permissions=["moderate"]
+    )
+    def ban_commenters(self, request, queryset):
+        banned, moved = Sanction.ban_commenters(queryset, by=request.user, reason=BANNED_FROM_QUEUE)
+        self.message_user(request, ban_message(banned, moved), messages.SUCCESS)
+
+
+def ban_message(banned, moved):
+    addresses = ngettext("%(count)d address banned", "%(count)d addresses banned", banned) % {
+        "count": banned
+    }
+    comments = ngettext(
+        "%(count)d pending comment moved to spam", "%(count)d pending comments moved to spam", moved
+    ) % {"count": moved}
+    return f"{addresses}; {comments}."
