@@ -164,7 +164,7 @@ class CommentModerator:
             if verdict.is_spam:
                 return Decision(Status.SPAM, f"Spam: {verdict.note}")
             if verdict.note:
-                self._notes.append(verdict.note)
+                self._notes.append(verdict.note[:1].upper() + verdict.note[1:])
         return None
 
     def honeypot(self, comment, evidence):

@@ -172,7 +172,7 @@ class SpamFilter:
             for token, p in strongest[:SHOWN_IN_REASON]
             if (p > 0.5) == (score >= 0.5)
         )
-        note = f"Spam filter: {score:.2f}" + (f" ({shown})." if shown else ".")
+        note = f"the spam filter scored it {score:.2f}" + (f" ({shown})." if shown else ".")
         return Verdict(score >= self.threshold, score, note)
 
     def learn(self, comments, *, is_spam):
