@@ -10,6 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 
@@ -36,23 +39,22 @@ class InForceFilter(admin.SimpleListFilter):
 
 @admin.register(Sanction)
 class SanctionAdmin(admin.ModelAdmin):
-    list_display = [
-        "value",
-        "target_type",
-        "kind",
-        "reason",
-        "created_by",
-        "created_at",
-        "expires_at",
-        "is_in_force",
-    ]
-    list_display_links = ["value"]
+    # Two columns, so that a phone shows whom, what, why and until when without
+    # scrolling sideways.
+    list_display = ["target", "what"]
+    list_display_links = ["target"]
+    radio_fields = {"kind": admin.VERTICAL, "target_type": admin.VERTICAL}
     list_filter = [InForceFilter, "kind", "target_type"]
     search_fields = ["value", "reason"]
     list_select_related = ["created_by"]
     ordering = ["-created_at", "-pk"]
     actions = ["end_now"]
     fields = ["kind", "target_type", "value", "reason", "expires_at", "created_by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [f for f in self.fields if f not in ("created_by", "created_at")]
+        return self.fields
 
     def get_readonly_fields(self, request, obj=None):
         # Who and whom stay as they were made; the reason and the end can change (logged).
@@ -63,9 +65,36 @@ class SanctionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(boolean=True, description="in force")
-    def is_in_force(self, sanction):
-        return sanction.in_force
+    SHORT_KINDS = {"ban": "Banned", "hold": "Always held", "trust": "Trusted"}
+
+    @admin.display(description="sanction", ordering="kind")
+    def what(self, sanction):
+        return format_html(
+            "<strong>{}</strong><br><small>{}<br>{}</small>",
+            self.SHORT_KINDS[sanction.kind],
+            sanction.get_target_type_display(),
+            self.until(sanction),
+        )
+
+    @admin.display(description="whom, and why", ordering="value")
+    def target(self, sanction):
+        return format_html(
+            "{}<br><small>{}<br>{}, {}</small>",
+            sanction.value,
+            sanction.reason,
+            sanction.created_by or "unknown",
+            date_format(timezone.localtime(sanction.created_at), "DATE_FORMAT"),
+        )
+
+    def until(self, sanction):
+        if sanction.expires_at is None:
+            return "No end"
+        when = date_format(timezone.localtime(sanction.expires_at), "DATETIME_FORMAT")
+        return f"Until {when}" if sanction.in_force else f"Ended {when}"
+
+    def changelist_view(self, request, extra_context=None):
+        title = "Sanctions: banned, always held and trusted commenters"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def save_model(self, request, obj, form, change):
         if not change:
