@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from articles.admin import ArticleAdmin
 from articles.models import Article
 
-from .models import Comment, CommentStatusChange
+from .models import Comment, CommentStatusChange, Sanction
 from .reports_admin import ReportsMixin
 from .sanctions_admin import BanCommentersMixin
 from .threads import DISPLAY_FIELDS, CommentThreads
@@ -402,6 +402,7 @@ class CommentAdmin(ReportsMixin, BanCommentersMixin, admin.ModelAdmin):
         data = {
             "emails": emails,
             "comments": Comment.objects.by_emails(emails).export_personal_data(),
+            "sanctions": Sanction.objects.export_personal_data(emails),
         }
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, indent=2),

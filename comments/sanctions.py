@@ -46,6 +46,21 @@ class SanctionQuerySet(models.QuerySet):
             or (ip is not None and ip in ipaddress.ip_network(sanction.value))
         ]
 
+    def export_personal_data(self, emails):
+        """The sanctions naming these email addresses, for a commenter's data export.
+        (An erasure keeps them: they exist to stop abuse, and say only what was done.)"""
+        wanted = {normalise_email(email) for email in emails if email}
+        return [
+            {
+                "sanction": sanction.get_kind_display(),
+                "email": sanction.value,
+                "reason": sanction.reason,
+                "since": sanction.created_at.isoformat(),
+                "until": sanction.expires_at.isoformat() if sanction.expires_at else None,
+            }
+            for sanction in self.filter(target_type=Sanction.Target.EMAIL, value__in=wanted)
+        ]
+
     def expire(self, *, now=None):
         """End these sanctions now (kept, for the record, with their expiry)."""
         now = now or timezone.now()

@@ -21,8 +21,10 @@ policy builds with no arguments and asks, in order, after its fixed rules. A che
                                         # queryset of comments (for Akismet:
                                         # submit-spam / submit-ham)
 
-An Akismet-compatible checker maps comment-check's true/false to `Verdict(is_spam, None,
-note)`; it should time out quickly and return None when the service does not answer, so
+`Verdict(is_spam, score, note)`: `note` is a phrase that reads after "Spam: " (it becomes
+the comment's reason when is_spam, and is added to the reason otherwise). An
+Akismet-compatible checker maps comment-check's true/false to `Verdict(is_spam, None,
+"Akismet calls it spam.")`; it should time out quickly and return None when the service does not answer, so
 that posting never waits on it.
 """
 

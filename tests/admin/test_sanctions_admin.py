@@ -1,9 +1,12 @@
 """Banning from the queue and the sanctions admin, as moderators use them."""
 
+import json
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -222,3 +225,17 @@ def test_sanctions_are_never_deleted_only_ended(moderator_client):
 
 def test_editors_never_see_sanctions(editor_client):
     assert editor_client.get(SANCTIONS).status_code == 403
+
+
+def test_a_commenters_data_export_lists_the_sanctions_on_their_address(capsys):
+    Sanction.objects.create(
+        kind="hold", target_type="email", value="maria@readers.example", reason="Attacks."
+    )
+    Sanction.objects.create(kind="ban", target_type="email", value="other@x.example", reason="x")
+
+    call_command("personal_data", "export", "Maria@Readers.example")
+
+    data = json.loads(capsys.readouterr().out)
+    assert [(s["sanction"], s["email"], s["reason"]) for s in data["sanctions"]] == [
+        ("Always hold for moderation", "maria@readers.example", "Attacks.")
+    ]

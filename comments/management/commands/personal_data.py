@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from comments.models import Comment
+from comments.models import Comment, Sanction
 
 
 class Command(BaseCommand):
@@ -27,7 +27,11 @@ class Command(BaseCommand):
             raise CommandError(f"{email!r} is not an email address.")
         comments = Comment.objects.by_emails([email])
         if operation == "export":
-            data = {"email": email, "comments": comments.export_personal_data()}
+            data = {
+                "email": email,
+                "comments": comments.export_personal_data(),
+                "sanctions": Sanction.objects.export_personal_data([email]),
+            }
             self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, indent=2))
             return
         if not comments.exists():
