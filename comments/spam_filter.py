@@ -24,8 +24,8 @@ policy builds with no arguments and asks, in order, after its fixed rules. A che
 `Verdict(is_spam, score, note)`: `note` is a phrase that reads after "Spam: " (it becomes
 the comment's reason when is_spam, and is added to the reason otherwise). An
 Akismet-compatible checker maps comment-check's true/false to `Verdict(is_spam, None,
-"Akismet calls it spam.")`; it should time out quickly and return None when the service does not answer, so
-that posting never waits on it.
+"Akismet calls it spam.")`; it should time out quickly and return None when the service
+does not answer, so that posting never waits on it.
 """
 
 import json
