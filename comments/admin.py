@@ -34,7 +34,9 @@ from .admin_queue import (
     row_actions_for,
 )
 from .fragments import HIGHLIGHT
-from .models import Comment, CommentStatusChange
+from .models import Comment, CommentStatusChange, Sanction
+from .reports_admin import ReportsMixin
+from .sanctions_admin import BanCommentersMixin
 from .threads import DISPLAY_FIELDS, CommentThreads
 
 
@@ -147,7 +149,7 @@ class ReplyForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReportsMixin, BanCommentersMixin, admin.ModelAdmin):
     # The comment column comes first, made for each request (get_list_display): its buttons
     # depend on the user's permissions and return to the queue as it is filtered.
     list_display = ["commenter", "in_response_to", "status_and_reason"]
@@ -165,6 +167,7 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_spam",
         "remove",
         "restore",
+        "ban_commenters",
         "export_personal_data",
         "erase_personal_data",
     ]
@@ -207,7 +210,9 @@ class CommentAdmin(admin.ModelAdmin):
         commenter = (
             "commenter_with_contact" if self.has_personal_data_permission(request) else "commenter"
         )
-        return [comment, commenter, "in_response_to", "status_and_reason"]
+        return self.with_report_columns(
+            request, [comment, commenter, "in_response_to", "status_and_reason"]
+        )
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -428,6 +433,7 @@ class CommentAdmin(admin.ModelAdmin):
         data = {
             "emails": emails,
             "comments": Comment.objects.by_emails(emails).export_personal_data(),
+            "sanctions": Sanction.objects.export_personal_data(emails),
         }
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, indent=2),

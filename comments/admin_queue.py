@@ -104,9 +104,14 @@ class RowAction:
     url_args: Callable[[Comment], list] = lambda comment: [comment.pk]
     permission: str = MODERATE_PERMISSION
     primary: bool = False
+    # What a screen reader hears; {name} is the commenter's.
+    spoken: str = "{label} the comment by {name}"
 
     def url(self, comment):
         return reverse(self.url_name, args=self.url_args(comment))
+
+    def spoken_label(self, comment):
+        return self.spoken.format(label=self.label, name=comment.author_name)
 
 
 def _moderation(name, label, *, primary=False):
@@ -128,6 +133,13 @@ ROW_ACTIONS = [
     _moderation("spam", "Spam"),
     _moderation("remove", "Remove"),
     _moderation("restore", "Restore"),
+    RowAction(
+        name="ban",
+        label="Ban",
+        spoken="Ban the address of {name}, and send their pending comments to spam",
+        url_name="admin:comments_comment_ban",
+        offered=lambda comment: bool(comment.author_email),
+    ),
 ]
 
 
@@ -187,7 +199,9 @@ def comment_cell(comment, *, actions, filters):
             if text_length > FOLD_AFTER_CHARACTERS
             else "",
             "actions": [
-                (action, action.url(comment)) for action in actions if action.offered(comment)
+                (action, action.url(comment), action.spoken_label(comment))
+                for action in actions
+                if action.offered(comment)
             ],
             "filters": filters,
         },

@@ -46,6 +46,17 @@ class CommentsConfig(AppConfig):
         signals.comment_status_changed.connect(
             signals.comment_statuses_changed, dispatch_uid="comments.statuses_changed"
         )
+        # Moderators' decisions teach the spam filter and close the comments' reports.
+        from . import reports, spam_filter
+
+        signals.comment_status_changed.connect(
+            spam_filter.learn_from_moderation,
+            sender=Comment,
+            dispatch_uid="comments.spam_filter_learns",
+        )
+        signals.comment_status_changed.connect(
+            reports.record_decision, sender=Comment, dispatch_uid="comments.reports_decided"
+        )
         post_migrate.connect(new_release, sender=self, dispatch_uid="comments.new_release")
         # Pages served from the page cache must still say when the form was shown.
         refresh_hidden_field("timestamp", reissue_timestamp)

@@ -24,6 +24,13 @@ PENDING_MAX_AGE = timedelta(days=3)
 # Enough for a busy commenter; keeps the cookie small.
 PENDING_LIMIT = 20
 
+# The comments this browser reported, sent back to the report pages alone (its path):
+# article pages never see it, so the page cache still serves them to this reader.
+REPORTED_COOKIE = "comments_reported"
+REPORTED_SALT = "comments.cookies.reported"
+REPORTED_MAX_AGE = timedelta(days=365)
+REPORTED_LIMIT = 100
+
 AUTHOR_COOKIE = "comment_author"
 AUTHOR_SALT = "comments.cookies.author"
 AUTHOR_MAX_AGE = timedelta(days=365)
@@ -44,11 +51,12 @@ def _write(request, response, name, value, salt, max_age):
     _set(request, response, name, signing.dumps(value, salt=salt, compress=True), max_age)
 
 
-def _set(request, response, name, value, max_age):
+def _set(request, response, name, value, max_age, path="/"):
     response.set_cookie(
         name,
         value,
         max_age=int(max_age.total_seconds()),
+        path=path,
         secure=request.is_secure(),
         httponly=True,
         samesite="Lax",
@@ -66,6 +74,20 @@ def pending_comment_ids(request):
 def remember_pending_comment(request, response, comment):
     ids = [pk for pk in pending_comment_ids(request) if pk != comment.pk] + [comment.pk]
     _write(request, response, PENDING_COOKIE, ids[-PENDING_LIMIT:], PENDING_SALT, PENDING_MAX_AGE)
+
+
+def reported_comment_ids(request):
+    """Ids of the comments this browser reported (one report per browser per comment)."""
+    ids = _read(request, REPORTED_COOKIE, REPORTED_SALT, REPORTED_MAX_AGE)
+    if not isinstance(ids, list):
+        return []
+    return [pk for pk in ids if isinstance(pk, int)]
+
+
+def remember_reported_comment(request, response, comment, *, path):
+    ids = [pk for pk in reported_comment_ids(request) if pk != comment.pk] + [comment.pk]
+    value = signing.dumps(ids[-REPORTED_LIMIT:], salt=REPORTED_SALT, compress=True)
+    _set(request, response, REPORTED_COOKIE, value, REPORTED_MAX_AGE, path=path)
 
 
 @functools.lru_cache(maxsize=4)

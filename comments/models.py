@@ -491,5 +491,8 @@ class CommentStatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-# Readers' email notifications: their models live with their rules.
+# Models kept in their own modules, each with its rules; imported here so Django finds them.
+from .reports import CommentReport  # noqa: E402, F401
+from .sanctions import Sanction  # noqa: E402, F401
+from .spam_filter import SpamToken, SpamTraining  # noqa: E402, F401
 from .subscriptions import Notification, Subscriber, Subscription  # noqa: E402, F401  (models)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from .models import Comment
 from .rendering import count_links, render_comment_body
@@ -45,8 +46,18 @@ HELD_BY_DEFAULT = Decision(Status.PENDING, "Held for moderation: every new comme
 class CommentModerator:
     """The rules, in order; the first that decides wins, else the comment is held.
 
+    1. banned (a ban sanction on the email, its domain, the IP address or its network)
+       → spam;
+    2. the spam signs → spam: honeypot, forged timestamp, disallowed word, then the spam
+       checkers (COMMENTS_SPAM_CHECKERS, the learning filter among them);
+    3. always held (a hold sanction) → pending, whatever follows;
+    4. trusted (a trust sanction) → approved: only the spam signs above can stop it;
+    5. too fast, too many links → pending; 6. returning author → approved.
+
     Spam signs come first, so that nothing a spammer does can get a comment approved;
-    holding for speed or too many links comes before approving returning authors.
+    holding for speed or too many links comes before approving returning authors. The
+    sanctions cost one query per comment, the learning filter one more (sanctions.py,
+    spam_filter.py); a checker that does not decide leaves its score in the reason.
     """
 
     def __init__(
@@ -56,7 +67,11 @@ class CommentModerator:
         max_links=2,
         auto_approve_returning=False,
         min_seconds_to_submit=3,
+        spam_checkers=(),
     ):
+        self.spam_checkers = list(spam_checkers)
+        self._sanctions = {}
+        self._notes = []
         self.disallowed_words = [word for word in disallowed_words if word.strip()]
         self.max_links = max_links
         self.auto_approve_returning = auto_approve_returning
@@ -79,23 +94,78 @@ class CommentModerator:
             max_links=settings.COMMENTS_MAX_LINKS,
             auto_approve_returning=settings.COMMENTS_AUTO_APPROVE_RETURNING,
             min_seconds_to_submit=settings.COMMENTS_MIN_SECONDS_TO_SUBMIT,
+            spam_checkers=[import_string(path)() for path in settings.COMMENTS_SPAM_CHECKERS],
         )
 
     def moderate(self, comment, evidence):
         """The Decision for a new, unsaved comment, given how its form was filled in."""
         rules = (
+            self.banned,
             self.honeypot,
             self.forged_timestamp,
             self.disallowed_word,
+            self.checked_as_spam,
+            self.always_held,
+            self.trusted,
             self.too_fast,
             self.too_many_links,
             self.returning_author,
         )
+        self._notes = []
         for rule in rules:
             decision = rule(comment, evidence)
             if decision is not None:
-                return decision
-        return HELD_BY_DEFAULT
+                break
+        else:
+            decision = HELD_BY_DEFAULT
+        if self._notes:
+            decision = Decision(decision.status, " ".join([decision.reason, *self._notes]))
+        return decision
+
+    # --- sanctions (comments/sanctions.py) ------------------------------------------
+
+    def sanction_of(self, comment, kind):
+        """The sanction of this kind in force for this commenter, if any; the sanctions
+        that match are read once per comment, in one query."""
+        from .sanctions import Sanction
+
+        key = (comment.author_email, comment.ip_address)
+        if key not in self._sanctions:
+            self._sanctions[key] = Sanction.objects.matching(
+                email=comment.author_email, ip_address=comment.ip_address
+            )
+        return next((s for s in self._sanctions[key] if s.kind == kind), None)
+
+    def banned(self, comment, evidence):
+        sanction = self.sanction_of(comment, "ban")
+        if sanction is not None:
+            return Decision(Status.SPAM, f"Spam: {_sanction_reason('banned', sanction)}")
+        return None
+
+    def always_held(self, comment, evidence):
+        sanction = self.sanction_of(comment, "hold")
+        if sanction is not None:
+            return Decision(Status.PENDING, f"Held: {_sanction_reason('always held', sanction)}")
+        return None
+
+    def trusted(self, comment, evidence):
+        sanction = self.sanction_of(comment, "trust")
+        if sanction is not None:
+            return Decision(Status.APPROVED, f"Approved: {_sanction_reason('trusted', sanction)}")
+        return None
+
+    def checked_as_spam(self, comment, evidence):
+        """Ask each spam checker in turn; the first that calls it spam decides. A checker
+        never approves: what it says of a comment it does not call spam is only noted."""
+        for checker in self.spam_checkers:
+            verdict = checker.check(comment)
+            if verdict is None:
+                continue
+            if verdict.is_spam:
+                return Decision(Status.SPAM, f"Spam: {verdict.note}")
+            if verdict.note:
+                self._notes.append(verdict.note[:1].upper() + verdict.note[1:])
+        return None
 
     def honeypot(self, comment, evidence):
         if evidence.honeypot_filled:
@@ -162,6 +232,11 @@ class CommentModerator:
                 Status.APPROVED, "Approved: the author has a previously approved comment."
             )
         return None
+
+
+def _sanction_reason(what, sanction):
+    target = sanction.get_target_type_display().lower()
+    return f"{target} {sanction.value} is {what} ({sanction.reason})."
 
 
 def moderate(comment, evidence):

@@ -13,6 +13,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from .models import Comment
 
 TOO_QUICKLY = "You are posting comments too quickly. Slow down."
+TOO_QUICKLY_REPORTING = "You are sending reports too quickly. Wait a moment and try again."
 DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
 
 
@@ -54,10 +55,20 @@ def claim_posting_slot(ip_address):
     client gets one comment per process per COMMENTS_FLOOD_SECONDS; moderation and the
     duplicate check (in the database) still hold. Readers keep being able to comment.
     """
+    return _claim_slot(f"comments:flood:{ip_address or 'unknown'}")
+
+
+def claim_report_slot(ip_address):
+    """Whether this client may report a comment now: one report per client per
+    COMMENTS_FLOOD_SECONDS, counted apart from posting (reading and reporting a comment
+    right after posting one is no flood)."""
+    return _claim_slot(f"comments:report-flood:{ip_address or 'unknown'}")
+
+
+def _claim_slot(key):
     seconds = settings.COMMENTS_FLOOD_SECONDS
     if seconds <= 0:
         return True
-    key = f"comments:flood:{ip_address or 'unknown'}"
     if cache.add(key, True, timeout=seconds):
         return True
     if cache.has_key(key):

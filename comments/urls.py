@@ -15,6 +15,7 @@ urlpatterns = [
         name="confirm_subscription",
     ),
     path("unsubscribe/<str:token>/", mail_views.unsubscribe, name="unsubscribe"),
+    path("report/<int:pk>/", views.report_comment, name="report"),
     path("feed/", require_safe(LatestCommentsFeed()), name="feed"),
     path("feed/<int:article_id>/", require_safe(ArticleCommentsFeed()), name="article_feed"),
 ]

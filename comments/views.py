@@ -1,10 +1,13 @@
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST, require_safe
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
 from articles.views import render_article
@@ -16,6 +19,7 @@ from .fragments import comment_places, comments_page_query
 from .models import Comment
 from .moderation import moderate
 from .rendering import render_comment_body
+from .reports import ReportForm, file_report
 from .subscriptions import subscribe
 from .threads import CommentThreads
 
@@ -149,3 +153,47 @@ def comment_permalink(request, pk):
         pk=pk,
     )
     return HttpResponseRedirect(_comment_location(comment))
+
+
+REPORT_THANKS = "Thank you for your report. A moderator will look at this comment."
+ALREADY_REPORTED = "You have already reported this comment. Thank you: a moderator will look at it."
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_comment(request, pk):
+    """A reader reports an approved comment: the comment, a form of reasons, then back to
+    the comment with thanks. One report per browser per comment (a signed cookie: a hash of
+    IP address and browser would refuse everyone in one office or school after the first,
+    and would itself be personal data), flood-controlled per IP address like posting."""
+    comment = get_object_or_404(
+        Comment.objects.approved()
+        .filter(article__in=Article.objects.published())
+        .select_related("article"),
+        pk=pk,
+    )
+    already = comment.pk in cookies.reported_comment_ids(request)
+    form = ReportForm(data=request.POST if request.method == "POST" else None)
+    status = HTTPStatus.OK
+    if request.method == "POST" and not already:
+        if not form.is_valid():
+            status = HTTPStatus.BAD_REQUEST
+        elif not throttle.claim_report_slot(client_ip(request)):
+            form.add_error(None, throttle.TOO_QUICKLY_REPORTING)
+            status = HTTPStatus.TOO_MANY_REQUESTS
+        else:
+            file_report(comment, **form.cleaned_data)
+            messages.success(request, REPORT_THANKS)
+            response = HttpResponseRedirect(_comment_location(comment), status=HTTPStatus.SEE_OTHER)
+            report_path = reverse("comments:report", args=[comment.pk])
+            cookies.remember_reported_comment(
+                request, response, comment, path=report_path.rstrip("/").rsplit("/", 1)[0] + "/"
+            )
+            return response
+    context = {
+        "comment": comment,
+        "form": form,
+        "already": ALREADY_REPORTED if already else "",
+        "comment_url": _comment_location(comment),
+    }
+    return render(request, "comments/report.html", context, status=status)

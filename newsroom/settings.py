@@ -242,6 +242,15 @@ COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 24 * 60
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
 # Proxies (IP addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR.
 COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
+# Spam checkers asked after the fixed rules (dotted paths; see comments/spam_filter.py for
+# the interface, e.g. an Akismet client). The default learns from moderators' decisions.
+COMMENTS_SPAM_CHECKERS = env_list("COMMENTS_SPAM_CHECKERS", "comments.spam_filter.SpamFilter")
+# The learning filter marks spam at or above this score (0-1); it never approves.
+COMMENTS_SPAM_FILTER_THRESHOLD = float(os.environ.get("COMMENTS_SPAM_FILTER_THRESHOLD", "0.95"))
+# It abstains until it has learnt from at least this many spam and this many approved comments.
+COMMENTS_SPAM_FILTER_MIN_TRAINING = env_int("COMMENTS_SPAM_FILTER_MIN_TRAINING", 20)
+# Reader reports: hold an approved comment for a moderator after this many reports (0: never).
+COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)
 
 # Moderation: who is told about held comments, and how mail leaves the site.
 # Absolute links in emails (the admin's approve/spam/remove pages) start with SITE_URL.

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment, CommentStatusChange
+from comments.models import Comment, CommentStatusChange, Sanction
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -257,9 +257,9 @@ def test_queue_of_100_replies_costs_a_fixed_number_of_queries(
     moderator_client.get(QUEUE)  # warm the session and content-type caches
 
     # Session and user, permissions (2), pending count for the header, the status
-    # counts, the busiest articles, the page's count, the full count, and the page
-    # itself with its articles and parents joined.
-    with django_assert_num_queries(10):
+    # counts, the busiest articles, the reported comments' count, the page's count, the
+    # full count, and the page itself with its articles and parents joined.
+    with django_assert_num_queries(11):
         # "Show all": the 100 replies and their 3 parents on one page.
         response = moderator_client.get(QUEUE, {"status": "all", "all": ""})
 
@@ -327,3 +327,24 @@ def test_status_links_above_the_queue_mark_the_one_shown(moderator_client):
     assert 'href="?status=pending">Pending (1)</a>' in tabs
     assert 'href="?status=spam" aria-current="page">Spam (1)</a>' in tabs
     assert "All (2)" in tabs
+
+
+def test_banning_from_a_row_sends_the_commenters_pending_comments_to_spam(moderator_client):
+    comment = PendingCommentFactory(author_name="Bo", author_email="bo@spam.example")
+    another = PendingCommentFactory(author_email="BO@spam.example")
+    bystander = PendingCommentFactory(author_email="ana@readers.example")
+    ban_url = reverse("admin:comments_comment_ban", args=[comment.pk])
+    filters = f"article={comment.article_id}"
+
+    page = moderator_client.get(QUEUE).text
+    assert f'formaction="{ban_url}"' in page
+    assert 'aria-label="Ban the address of Bo, and send their pending comments to spam"' in page
+
+    response = moderator_client.post(ban_url, {"_changelist_filters": filters})
+
+    assert response.status_code == 302
+    assert response.url == f"{QUEUE}?{filters}"
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses[comment.pk] == statuses[another.pk] == Comment.Status.SPAM
+    assert statuses[bystander.pk] == Comment.Status.PENDING
+    assert Sanction.objects.in_force().filter(value="bo@spam.example").exists()

@@ -32,6 +32,11 @@ def test_moderators_hold_only_comment_and_login_unlock_permissions():
         "moderate_comment",
         "view_commenter_personal_data",
         "view_commentstatuschange",
+        # Sanctions: set and end them, never delete them (the record); read reader reports.
+        "view_sanction",
+        "add_sanction",
+        "change_sanction",
+        "view_commentreport",
         # Failed admin logins (django-axes): see them, and unlock by deleting the attempts.
         "view_accessattempt",
         "delete_accessattempt",

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from comments.models import Comment
+from comments.models import Comment, Sanction
 from comments.subscriptions import Subscriber
 
 
@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 "email": email,
                 "comments": comments.export_personal_data(),
                 "notifications": subscriber.export_personal_data() if subscriber else None,
+                "sanctions": Sanction.objects.export_personal_data([email]),
             }
             self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, indent=2))
             return
