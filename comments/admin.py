@@ -48,6 +48,8 @@ class Transition:
         }
 
 
+NOT_FEATURED = "Nothing featured: only approved comments that are not picks yet can be."
+
 # Keyed by the name in moderation URLs (admin:comments_comment_moderate), which the
 # emails to moderators link to.
 TRANSITIONS = {
@@ -183,6 +185,8 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_spam",
         "remove",
         "restore",
+        "feature",
+        "unfeature",
         "export_personal_data",
         "erase_personal_data",
     ]
@@ -304,6 +308,7 @@ class CommentAdmin(admin.ModelAdmin):
                 ],
                 "can_moderate": self.has_moderate_permission(request),
                 "reply_form": ReplyForm(),
+                "can_feature": comment.is_approved and not comment.is_featured,
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -314,6 +319,18 @@ class CommentAdmin(admin.ModelAdmin):
                 "<path:object_id>/moderate/<slug:transition>/",
                 self.admin_site.admin_view(self.moderate_view),
                 name=f"{prefix}_moderate",
+            ),
+            path(
+                "<path:object_id>/feature/",
+                self.admin_site.admin_view(self.feature_view),
+                {"featured": True},
+                name=f"{prefix}_feature",
+            ),
+            path(
+                "<path:object_id>/unfeature/",
+                self.admin_site.admin_view(self.feature_view),
+                {"featured": False},
+                name=f"{prefix}_unfeature",
             ),
             path(
                 "<path:object_id>/reply/",
@@ -354,6 +371,20 @@ class CommentAdmin(admin.ModelAdmin):
             request, "admin/comments/comment/moderate_confirmation.html", context
         )
 
+    def feature_view(self, request, object_id, featured):
+        """Make one comment an editors' pick, or no longer one (POST, from its page)."""
+        if request.method != "POST":
+            return redirect("admin:comments_comment_change", object_id)
+        comment = self._moderatable_comment(request, object_id)
+        if featured:
+            done = comment.feature(by=request.user)
+            message = "Featured as an editors' pick." if done else NOT_FEATURED
+        else:
+            done = comment.unfeature(by=request.user)
+            message = "No longer an editors' pick." if done else "It was not an editors' pick."
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
+        return redirect("admin:comments_comment_change", comment.pk)
+
     def reply_view(self, request, object_id):
         if request.method != "POST":
             return redirect("admin:comments_comment_change", object_id)
@@ -389,6 +420,31 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Restore selected comments to pending", permissions=["moderate"])
     def restore(self, request, queryset):
         self._change_status(request, queryset, "restore")
+
+    @admin.action(
+        description="Feature selected comments as editors' picks", permissions=["moderate"]
+    )
+    def feature(self, request, queryset):
+        featured = queryset.feature(by=request.user)
+        if featured:
+            message = ngettext(
+                "%(count)s comment featured as an editors' pick.",
+                "%(count)s comments featured as editors' picks.",
+                featured,
+            ) % {"count": intcomma(featured)}
+            self.message_user(request, message, messages.SUCCESS)
+        else:
+            self.message_user(request, NOT_FEATURED, messages.WARNING)
+
+    @admin.action(description="Stop featuring selected comments", permissions=["moderate"])
+    def unfeature(self, request, queryset):
+        changed = queryset.unfeature(by=request.user)
+        message = ngettext(
+            "%(count)s comment is no longer an editors' pick.",
+            "%(count)s comments are no longer editors' picks.",
+            changed,
+        ) % {"count": intcomma(changed)}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(
         description="Export all comments by these commenters' emails (JSON)",
