@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import ShowFacets
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Count, Q
@@ -16,18 +17,36 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
+from newsroom.db import RowCount, count_rows
 
 from .models import Comment, CommentStatusChange
 from .threads import DISPLAY_FIELDS, CommentThreads
 
 PERSONAL_DATA_PERMISSION = "comments.view_commenter_personal_data"
 MODERATE_PERMISSION = "comments.moderate_comment"
+
+
+class QueuePaginator(Paginator):
+    """The queue's pages, counted as newsroom.db.count_rows counts: exact up to 10,000
+    comments, PostgreSQL's estimate above (a page past the real end is simply empty)."""
+
+    @cached_property
+    def count(self):
+        return count_rows(self.object_list)
+
+
+def shown_count(count):
+    """A RowCount for people: "1,234", or "about 52,000" for an estimate."""
+    if not count.estimated:
+        return intcomma(count)
+    return f"about {intcomma(round(count, 2 - len(str(count))))}"
 
 
 @dataclass(frozen=True)
@@ -71,12 +90,16 @@ class StatusFilter(admin.SimpleListFilter):
     everything = "all"
 
     def lookups(self, request, model_admin):
-        counts = dict(Comment.objects.order_by().values_list("status").annotate(count=Count("pk")))
+        # Exact up to 10,000 a status, "about" above (newsroom.db.count_rows_each): a
+        # GROUP BY over a million comments took 0.56 s on every page of the queue.
+        counts = Comment.objects.status_counts()
         choices = [
-            (status, f"{label} ({intcomma(counts.get(status, 0))})")
+            (status, f"{label} ({shown_count(counts[status])})")
             for status, label in Comment.Status.choices
         ]
-        choices.append((self.everything, f"All ({intcomma(sum(counts.values()))})"))
+        everything = RowCount(sum(counts.values()))
+        everything.estimated = any(count.estimated for count in counts.values())
+        choices.append((self.everything, f"All ({shown_count(everything)})"))
         return choices
 
     def value(self):
@@ -111,7 +134,8 @@ class ArticleFilter(admin.SimpleListFilter):
         busiest = (
             Comment.objects.filter(status=Comment.Status.PENDING)
             .values("article")
-            .annotate(pending=Count("pk"))
+            # COUNT(*), not of the ids: read from the pending comments' own index alone.
+            .annotate(pending=Count("*"))
             .order_by("-pending", "-article__published_at")
             .values_list("article", "article__title", "pending")[: self.shown]
         )
@@ -178,6 +202,10 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = [StatusFilter, ArticleFilter, "submitted_at"]
     # The counts are in the status filter's own labels; Django's facets would add queries.
     show_facets = ShowFacets.NEVER
+    # No COUNT(*) of the whole table on every page: with a million comments each costs
+    # 0.2-0.5 s. The queue's own count is exact up to 10,000, then estimated.
+    show_full_result_count = False
+    paginator = QueuePaginator
     ordering = ["-submitted_at", "-pk"]
     list_per_page = 50
     actions = [

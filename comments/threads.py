@@ -41,7 +41,7 @@ DISPLAY_FIELDS = (
 PLACE_FIELDS = ("id", "parent_id", "status", "submitted_at")
 # The orders readers may ask for with ?sort=, the default first.
 OLDEST, NEWEST, FEATURED = "oldest", "newest", "featured"
-ORDERS = {OLDEST: "Oldest first", NEWEST: "Newest first", FEATURED: "Editors’ picks first"}
+ORDERS = {OLDEST: "Oldest", NEWEST: "Newest", FEATURED: "Editors’ picks"}
 DEFAULT_ORDER = OLDEST
 # How much of the comment being answered the reply form quotes.
 EXCERPT_WORDS = 30

@@ -225,9 +225,9 @@ def test_the_order_control_marks_the_current_order_and_links_the_others(
     html = page(client, article, "?sort=newest").text
 
     assert '<nav class="comment-order" aria-label="Order of comments">' in html
-    assert f'<a href="{url}?sort=newest#comments" aria-current="true">Newest first</a>' in html
-    assert f'<a href="{url}#comments" rel="nofollow">Oldest first</a>' in html
-    assert f'<a href="{url}?sort=featured#comments" rel="nofollow">Editors’ picks first</a>' in html
+    assert f'<a href="{url}?sort=newest#comments" aria-current="true">Newest</a>' in html
+    assert f'<a href="{url}#comments" rel="nofollow">Oldest</a>' in html
+    assert f'<a href="{url}?sort=featured#comments" rel="nofollow">Editors’ picks</a>' in html
 
 
 def test_no_order_control_for_a_single_thread(client):

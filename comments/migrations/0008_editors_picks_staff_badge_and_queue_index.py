@@ -35,4 +35,12 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.RunPython(mark_comments_by_staff, migrations.RunPython.noop, elidable=True),
+        migrations.AddIndex(
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["article"],
+                name="comment_pending_by_article",
+            ),
+        ),
     ]
