@@ -43,8 +43,8 @@ class QueuePaginator(Paginator):
 
 
 def shown_count(count):
-    """A RowCount for people: "1,234", or "about 52,000" for an estimate."""
-    if not count.estimated:
+    """A count for people: "1,234", or "about 52,000" for an estimated RowCount."""
+    if not getattr(count, "estimated", False):
         return intcomma(count)
     return f"about {intcomma(round(count, 2 - len(str(count))))}"
 

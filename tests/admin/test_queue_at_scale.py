@@ -23,6 +23,7 @@ def on_postgresql():
 
 def test_a_count_is_said_exactly_or_as_about_two_figures():
     assert shown_count(RowCount(1234)) == "1,234"
+    assert shown_count(1234) == "1,234"
     assert shown_count(RowCount.estimate(48_374)) == "about 48,000"
     assert shown_count(RowCount.estimate(1_004_611)) == "about 1,000,000"
 
