@@ -128,17 +128,23 @@ class ArticleFilter(admin.SimpleListFilter):
     shown = 15
 
     def lookups(self, request, model_admin):
-        # Counted over the pending comments' article ids, with the title alone joined in:
-        # grouping articles whole (SQLite groups by every column, bodies too) took 80 ms
-        # for a queue of 10,000 on every page of it, against 13 ms.
-        busiest = (
+        # Counted over the pending comments' article ids alone, from their own index, the
+        # titles of the few shown read after: grouping articles whole (SQLite groups by
+        # every column, bodies too) took 80 ms for a queue of 10,000 on every page of it,
+        # against 13 ms; joining the articles before grouping 50,000 pending comments
+        # (a queue of a million comments) 70-100 ms, against 16-19 ms. Among articles
+        # with as many waiting, the newest added comes first.
+        counted = list(
             Comment.objects.filter(status=Comment.Status.PENDING)
-            .values("article")
-            # COUNT(*), not of the ids: read from the pending comments' own index alone.
+            .values("article_id")
             .annotate(pending=Count("*"))
-            .order_by("-pending", "-article__published_at")
-            .values_list("article", "article__title", "pending")[: self.shown]
+            .order_by("-pending", "-article_id")
+            .values_list("article_id", "pending")[: self.shown]
         )
+        titles = dict(
+            Article.objects.filter(pk__in=[pk for pk, _ in counted]).values_list("pk", "title")
+        )
+        busiest = [(pk, titles[pk], pending) for pk, pending in counted if pk in titles]
         choices = [(str(pk), f"{title} ({intcomma(pending)})") for pk, title, pending in busiest]
         selected = self._article_id()
         if selected and selected not in dict(choices):
