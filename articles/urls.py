@@ -37,7 +37,7 @@ urlpatterns = [
     path("", cache_public_page(views.FrontPageView.as_view(), query={"page"}), name="front"),
     path(
         "<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        cache_public_page(views.article_detail, query={"cpage"}),
+        cache_public_page(views.article_detail, query={"cpage", "sort"}),
         name="detail",
     ),
     path("preview/<int:pk>/", views.article_preview, name="preview"),

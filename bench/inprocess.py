@@ -1,8 +1,8 @@
 """Figures measured inside one Django process: queries per page, the bulk approve.
 
 Run as `python -m bench.inprocess measure SEED_JSON` against the database bench.seed
-filled (or `render URL FILE`, `stored MARKER`); it prints JSON. The smoke test calls
-`queries_per_article_page()` directly.
+filled (or `render URL FILE`, `stored MARKER`, `queue USERNAME`); it prints JSON. The
+smoke test calls `queries_per_article_page()` directly.
 """
 
 import json
@@ -106,6 +106,48 @@ def measure(seeded: dict) -> dict:
     return figures
 
 
+def queue_at_scale(username: str, runs: int = 5) -> dict:
+    """The moderation queue's first page (pending, newest first, with its status counts),
+    as a moderator opens it: the whole admin request, timed `runs` times after a warm-up.
+
+    Reports the median and the slowest run, the queries, and the statements that took
+    longest in the slowest run, on whatever bench.seed.seed_queue() added to the table.
+    """
+    import statistics
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from comments.models import Comment
+
+    client = _client()
+    client.force_login(get_user_model().objects.get(username=username))
+    url = reverse("admin:comments_comment_changelist")
+    client.get(url, secure=True)  # permissions, templates, the content type: once a process
+    timings, slowest = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, secure=True)
+        seconds = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"the moderation queue answered {response.status_code}")
+        timings.append(seconds)
+        if slowest is None or seconds >= max(timings):
+            slowest = sorted(queries.captured_queries, key=lambda query: -float(query["time"]))
+    return {
+        "comments": Comment.objects.order_by().count(),
+        # The machine's own load at the time (other processes share the cores).
+        "load_average_1m": round(os.getloadavg()[0], 1),
+        "median_seconds": round(statistics.median(timings), 4),
+        "max_seconds": round(max(timings), 4),
+        "queries": len(queries),
+        "slowest_statements": [[query["sql"][:70], float(query["time"])] for query in slowest[:4]],
+    }
+
+
 def render(url: str, path: str) -> int:
     """Write the uncached page at `url` to `path` (the static ceiling's content); its size."""
     content = _client().get(url, secure=True).content
@@ -147,6 +189,8 @@ def main():
         result = {"bytes": render(*args)}
     elif command == "stored":
         result = stored_comments(*args)
+    elif command == "queue":
+        result = queue_at_scale(*args)
     else:
         raise SystemExit(f"unknown command {command!r}")
     json.dump(result, sys.stdout)

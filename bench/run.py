@@ -59,6 +59,7 @@ TARGETS = {
     "worker_mb": 150.0,
     "wxr_comments_per_s": 5000.0,
     "wxr_peak_mb": 200.0,
+    "queue_seconds": 0.300,
 }
 
 
@@ -265,6 +266,20 @@ def bench_backend(backend, env, scratch, args, report):
         report["workers_mb_after"] = gunicorn.workers_resident_mb()
     log(f"{backend}: queries per page and the bulk approve")
     report["inprocess"] = python("bench.inprocess", "measure", str(seed_file), env=env)
+    if backend == "postgresql" and args.queue_comments:
+        report["queue"] = queue_at_scale(env, seeded, args.queue_comments)
+
+
+def queue_at_scale(env, seeded, comments) -> dict:
+    """Issue 20: the moderation queue's first page with `comments` more comments, added
+    (COPY) after every other measurement of the backend so that they measure the same."""
+    log(f"postgresql: seeding {comments:,} comments for the moderation queue")
+    started = time.perf_counter()
+    python("bench.seed", "queue", str(comments), env=env, timeout=1800)
+    figures = {"seed_seconds": round(time.perf_counter() - started, 1)}
+    log("postgresql: the moderation queue's first page")
+    figures.update(python("bench.inprocess", "queue", seeded["moderator_username"], env=env))
+    return figures
 
 
 def parse_args(argv):
@@ -286,6 +301,13 @@ def parse_args(argv):
         type=int,
         default=int(os.environ.get("BENCH_WXR_COMMENTS", "100000")),
         help="comments in the generated WordPress export (BENCH_WXR_COMMENTS); 0 skips it",
+    )
+    parser.add_argument(
+        "--queue-comments",
+        type=int,
+        default=int(os.environ.get("BENCH_QUEUE_COMMENTS", "1000000")),
+        help="comments added on PostgreSQL to time the moderation queue "
+        "(BENCH_QUEUE_COMMENTS); 0 skips it",
     )
     parser.add_argument(
         "--profile",
@@ -440,6 +462,14 @@ def evaluate(report) -> list[dict]:
             f"{approve['comments']:,}: {approve['queries']}",
             small["queries"] == approve["queries"],
         )
+        queue = figures.get("queue")
+        if queue:
+            outcome(
+                f"moderation queue, first page, {queue['comments']:,} comments < 300 ms",
+                backend,
+                f"{queue['median_seconds'] * 1000:.0f} ms (max {queue['max_seconds'] * 1000:.0f})",
+                queue["median_seconds"] < TARGETS["queue_seconds"],
+            )
         sizes = figures["workers_mb_after"]
         outcome(
             "each gunicorn worker < 150 MB resident after the load",
@@ -540,6 +570,19 @@ def table(report) -> str:
                 + ", ".join(
                     f"{sql.split()[0]} {seconds:.3f} s"
                     for sql, seconds in approve["slowest_statements"][:3]
+                )
+            )
+        queue = figures.get("queue")
+        if queue:
+            lines.append(
+                f"{'':34} {backend:10} moderation queue's first page with "
+                f"{queue['comments']:,} comments (seeded in {queue['seed_seconds']:.0f} s): "
+                f"median {queue['median_seconds'] * 1000:.0f} ms, "
+                f"max {queue['max_seconds'] * 1000:.0f} ms, {queue['queries']} queries, "
+                f"load average {queue.get('load_average_1m', '?')}; longest: "
+                + ", ".join(
+                    f"{sql.split()[0]} {seconds * 1000:.0f} ms"
+                    for sql, seconds in queue["slowest_statements"][:3]
                 )
             )
     wxr = report.get("wxr")

@@ -177,12 +177,103 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
     }
 
 
+# The moderation queue at newsroom scale (issue 20): comments over many articles and two
+# years, in the shares a busy site's table holds them. The queue's first page and its
+# counts must not slow down as this grows.
+QUEUE_ARTICLES = 2_000
+QUEUE_STATUS_SHARES = (("approved", 0.80), ("spam", 0.12), ("pending", 0.05), ("removed", 0.03))
+QUEUE_COPY_COLUMNS = (
+    "article_id",
+    "author_name",
+    "author_email",
+    "author_url",
+    "body",
+    "body_html",
+    "status",
+    "moderation_reason",
+    "submitted_at",
+    "status_changed_at",
+    "ip_address",
+    "user_agent",
+    "by_staff",
+)
+
+
+def seed_queue(comments: int, rng_seed: int = 20) -> dict:
+    """Add `comments` comments (PostgreSQL only) with COPY, in the shares above, then
+    VACUUM ANALYZE, as autovacuum does after such a load (statistics for the estimates, the
+    visibility map for index-only scans). For bench.inprocess.queue_at_scale."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from articles.models import Article
+    from comments.models import Comment
+    from comments.rendering import render_comment_body
+
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the 1,000,000-comment queue is seeded with PostgreSQL's COPY")
+    rng = random.Random(rng_seed)  # noqa: S311 - the same data set on every run
+    now = timezone.now()
+    rendered = {body: render_comment_body(body) for body in COMMENT_BODIES}
+    span = timedelta(days=730).total_seconds()
+    statuses, shares = zip(*QUEUE_STATUS_SHARES, strict=True)
+    reasons = {"pending": "First comment from this address.", "spam": "Too many links."}
+
+    with transaction.atomic():
+        first = Article.objects.count()
+        Article.objects.bulk_create(
+            Article(
+                title=f"Scale article {first + i}",
+                slug=f"scale-article-{first + i}",
+                body=BODY_PARAGRAPH,
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(days=731),
+            )
+            for i in range(QUEUE_ARTICLES)
+        )
+        article_ids = list(
+            Article.objects.filter(slug__startswith="scale-article-").values_list("pk", flat=True)
+        )
+        columns = ", ".join(QUEUE_COPY_COLUMNS)
+        table = Comment._meta.db_table
+        copying = f"COPY {table} ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.connection.cursor().copy(copying) as copy:
+            for n in range(comments):
+                body = COMMENT_BODIES[n % len(COMMENT_BODIES)]
+                status = rng.choices(statuses, shares)[0]
+                # In the order they came, as a real table fills: each index grows at its
+                # end instead of taking rows all over (seeding twice as fast).
+                when = now - timedelta(seconds=span * (1 - (n + rng.random()) / comments))
+                copy.write_row(
+                    (
+                        rng.choice(article_ids),
+                        f"Reader {n}",
+                        f"reader{n}@readers.example",
+                        "",
+                        body,
+                        rendered[body],
+                        status,
+                        reasons.get(status, ""),
+                        when,
+                        None if status == "pending" else when,
+                        f"198.51.{n // 256 % 256}.{n % 256}",
+                        "bench/seed",
+                        False,
+                    )
+                )
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {table}")
+    return {"comments": comments, "articles": len(article_ids)}
+
+
 def main():
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     django.setup()
-    json.dump(seed(), sys.stdout)
+    # `queue N`: the moderation queue at scale, added to a seeded database.
+    result = seed_queue(int(sys.argv[2])) if sys.argv[1:2] == ["queue"] else seed()
+    json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 
 

@@ -176,8 +176,15 @@ QUEUE_TITLES = {
 }
 
 
+def shown_count(count):
+    """A count for people: "1,234", or "about 52,000" for an estimated RowCount."""
+    if not getattr(count, "estimated", False):
+        return intcomma(count)
+    return f"about {intcomma(round(count, 2 - len(str(count))))}"
+
+
 def queue_title(status, count):
-    return f"{QUEUE_TITLES.get(status, 'All comments')} ({intcomma(count)})"
+    return f"{QUEUE_TITLES.get(status, 'All comments')} ({shown_count(count)})"
 
 
 # A comment longer than this (in characters of text) is folded, its start showing.

@@ -335,6 +335,7 @@ class CommentForm(forms.Form):
             article=self.article,
             parent_id=self.parent_comment.pk if self.parent_comment else None,
             user=self.user,
+            by_staff=self.user is not None and self.user.is_staff,
             author_name=name,
             author_email=email,
             author_url=url,

@@ -28,7 +28,7 @@ from pagecache.holes import shared_with_holes
 
 from .forms import CommentForm
 from .models import Comment
-from .threads import PLACE_FIELDS, CommentThreads
+from .threads import DEFAULT_ORDER, ORDERS, PLACE_FIELDS, CommentThreads
 
 # The query parameter of an article's staff preview naming a comment to show highlighted,
 # whatever its status, to a moderator (the admin's "view on site" of a pending comment).
@@ -42,9 +42,12 @@ class CommentList:
     page_number: int
 
 
-def comments_page_query(page_number, reply_to=None):
-    """The query string of a comments page (and a reply target): '' for page 1 alone."""
+def comments_page_query(page_number, reply_to=None, order=DEFAULT_ORDER):
+    """The query string of a comments page in an order (and a reply target): '' for page 1
+    in the default order alone."""
     params = {}
+    if order != DEFAULT_ORDER:
+        params["sort"] = order
     if page_number and page_number > 1:
         params["cpage"] = page_number
     if reply_to is not None:
@@ -68,18 +71,28 @@ def render_comment_list(
     `highlighted`: the id of a comment a moderator came to look at (see HIGHLIGHT).
     """
     page = threads.page(page_number)
+    order = threads.order
     reply_under, reply_form_html = reply_form or (None, "")
     context = {
         "comment_threads": page.object_list,
         "comment_page_number": page.number,
         "comment_page_count": page.paginator.num_pages,
+        # What a link to this page (a reply link) starts with: "?sort=…&cpage=…" or "".
+        "comment_page_query": comments_page_query(page.number, order=order),
+        # Switching order goes to the first page: the page number meant other threads.
+        "comment_orders": [
+            (label, f"{article_url}{comments_page_query(None, order=name)}#comments", name == order)
+            for name, label in ORDERS.items()
+        ]
+        if len(threads.threads) > 1
+        else [],
         "older_comments_url": (
-            f"{article_url}{comments_page_query(page.previous_page_number())}#comments"
+            f"{article_url}{comments_page_query(page.previous_page_number(), order=order)}#comments"
             if page.has_previous()
             else None
         ),
         "newer_comments_url": (
-            f"{article_url}{comments_page_query(page.next_page_number())}#comments"
+            f"{article_url}{comments_page_query(page.next_page_number(), order=order)}#comments"
             if page.has_next()
             else None
         ),
@@ -94,18 +107,18 @@ def render_comment_list(
     return CommentList(html, threads.approved_count, page.number)
 
 
-def shared_comment_list(article, page_number, *, article_url, comments_open):
+def shared_comment_list(article, page_number, *, article_url, comments_open, order=DEFAULT_ORDER):
     """The approved comments' list for readers with nothing of their own on the page."""
     # The address belongs to the key: reply and page links point back to it.
     where = hashlib.sha256(article_url.encode()).hexdigest()[:16]
 
     def key(number):
-        return f"comments:list:{article.pk}:{number}:{int(comments_open)}:{where}"
+        return f"comments:list:{article.pk}:{order}:{number}:{int(comments_open)}:{where}"
 
     return shared(
         key(page_number or 1),
         lambda: render_comment_list(
-            CommentThreads.for_article(article),
+            CommentThreads.for_article(article, order=order),
             page_number,
             article_url=article_url,
             comments_open=comments_open,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from newsroom.db import insert_from_select
+from newsroom.db import count_rows_each, insert_from_select
 from newsroom.links import public_url
 from pagecache.generation import content_changed
 
@@ -64,6 +64,12 @@ class CommentQuerySet(models.QuerySet):
 
     def removed(self):
         return self.filter(status=Comment.Status.REMOVED)
+
+    def status_counts(self):
+        """{status: newsroom.db.RowCount} of these comments, for the moderation queue:
+        exact up to 10,000 a status, estimated above on PostgreSQL (a million comments
+        are not counted on every page of the queue)."""
+        return count_rows_each({status: self.filter(status=status) for status in Comment.Status})
 
     def purgeable(self, *, days, now=None):
         """Spam and removed comments moderated more than `days` ago, like WordPress's trash.
@@ -144,6 +150,53 @@ class CommentQuerySet(models.QuerySet):
             )
         return changed
 
+    def feature(self, *, by):
+        """Make these approved comments editors' picks (others are left alone), audited.
+
+        Like change_status(): a fixed number of queries, one audit row and, with a user,
+        one admin history entry per comment featured. Returns how many were featured.
+        """
+        return self._set_featured(True, by=by)
+
+    def unfeature(self, *, by):
+        """No longer editors' picks, audited as feature() is. Returns how many changed."""
+        return self._set_featured(False, by=by)
+
+    def _set_featured(self, featured, *, by):
+        now, batch_id = timezone.now(), uuid.uuid4()
+        if featured:
+            changing = self.approved().filter(featured_at__isnull=True)
+            note, fields = FEATURED_NOTE, {"featured_at": now, "featured_by": by}
+        else:
+            changing = self.filter(featured_at__isnull=False)
+            note, fields = UNFEATURED_NOTE, {"featured_at": None, "featured_by": None}
+        with transaction.atomic():
+            changing = changing.order_by()
+            if connections[self.db].features.has_select_for_update:
+                list(changing.select_for_update().values_list("pk", flat=True))
+            changed = insert_from_select(
+                CommentStatusChange,
+                changing,
+                {
+                    "comment": F("pk"),
+                    "from_status": F("status"),
+                    "to_status": F("status"),
+                    "changed_by": by.pk if by is not None else None,
+                    "changed_at": now,
+                    "note": note,
+                    "batch": batch_id,
+                },
+            )
+            if not changed:
+                return 0
+            batch = CommentStatusChange.objects.batch(batch_id)
+            Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
+            if by is not None:
+                batch.log_to_admin_history(by, note)
+            # update() sends no signal: the badge and the picks-first order are on pages.
+            content_changed()
+        return changed
+
     def export_personal_data(self):
         """What the site holds about the commenters of these comments, as JSON-ready dicts."""
         return [
@@ -209,6 +262,8 @@ class CommentQuerySet(models.QuerySet):
         return erased
 
 
+FEATURED_NOTE = "Featured as an editors' pick."
+UNFEATURED_NOTE = "No longer an editors' pick."
 ERASED_TEXT = "[This comment was removed at its author's request.]"
 # The longest address mail can deliver (RFC 5321: a 256-octet path, less its brackets).
 # Anything shorter would cut real addresses, and a cut address is no longer theirs: its
@@ -315,6 +370,26 @@ class Comment(models.Model):
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Editors' picks: set and cleared by feature()/unfeature() alone, which audit it.
+    featured_at = models.DateTimeField(
+        "featured",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it became an editors' pick.",
+    )
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    # Posted by a member of staff (their account, or the admin's reply box): the "Staff"
+    # badge. Kept with the comment as its name is, so that the public list reads no users.
+    by_staff = models.BooleanField("by staff", default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -323,6 +398,13 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "submitted_at"]),
             models.Index(fields=["status", "-submitted_at"]),
+            # The queue's busiest articles (admin.ArticleFilter), read from this index
+            # alone; only pending comments are in it, so approving costs it nothing.
+            models.Index(
+                fields=["article"],
+                condition=Q(status="pending"),
+                name="comment_pending_by_article",
+            ),
             # Every lookup by address ignores its case (by_emails): duplicates, returning
             # authors, personal data requests.
             models.Index(Lower("author_email"), name="comment_author_email_lower"),
@@ -359,6 +441,28 @@ class Comment(models.Model):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_featured(self):
+        return self.featured_at is not None
+
+    @property
+    def is_pick(self):
+        """Shown as an editors' pick: featured, and still approved (a pick a moderator
+        later holds or removes keeps its date, for if it comes back)."""
+        return self.is_featured and self.is_approved
+
+    def feature(self, *, by):
+        """Make this approved comment an editors' pick; False if it is none to make."""
+        return self._set_featured(Comment.objects.filter(pk=self.pk).feature(by=by))
+
+    def unfeature(self, *, by):
+        return self._set_featured(Comment.objects.filter(pk=self.pk).unfeature(by=by))
+
+    def _set_featured(self, changed):
+        if changed:
+            self.refresh_from_db(fields=["featured_at", "featured_by"])
+        return bool(changed)
 
     @property
     def awaiting_moderation(self):
@@ -404,6 +508,7 @@ class Comment(models.Model):
                 article_id=self.article_id,
                 parent=self,
                 user=by,
+                by_staff=True,
                 author_name=by.get_full_name() or by.get_username(),
                 author_email=by.email,
                 body=body,

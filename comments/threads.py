@@ -1,5 +1,10 @@
 """The reply tree of an article's comments, built in Python from one query, and its pages.
 
+Readers choose the order of the threads (ORDERS): the oldest first (the default, which
+permalinks and the redirect after posting count pages in), the newest first, or the threads
+with an editors' pick first. Replies always stay in the order they came, under what they
+answer.
+
 Pages hold top-level threads (a comment with all its replies), so a conversation is never
 split across pages. Replies nest up to settings.COMMENTS_THREAD_DEPTH; deeper replies are
 shown at the deepest level, after the comment they answer, as WordPress does.
@@ -29,9 +34,15 @@ DISPLAY_FIELDS = (
     "body_html",
     "status",
     "submitted_at",
+    "featured_at",
+    "by_staff",
 )
 # Enough to place a comment on its page (the redirect after posting): no names or text.
 PLACE_FIELDS = ("id", "parent_id", "status", "submitted_at")
+# The orders readers may ask for with ?sort=, the default first.
+OLDEST, NEWEST, FEATURED = "oldest", "newest", "featured"
+ORDERS = {OLDEST: "Oldest", NEWEST: "Newest", FEATURED: "Editors’ picks"}
+DEFAULT_ORDER = OLDEST
 # How much of the comment being answered the reply form quotes.
 EXCERPT_WORDS = 30
 
@@ -60,6 +71,15 @@ class CommentNode:
         # comment of a long thread would cost more than the query.
         return Comment(**self.row)
 
+    @property
+    def has_pick(self):
+        """Whether this comment or a reply below it is an editors' pick readers see."""
+        # From the rows: a model instance for every comment would cost more than the query.
+        return any(
+            node.row["featured_at"] is not None and node.row["status"] == APPROVED
+            for node in self.in_reading_order()
+        )
+
     def in_reading_order(self):
         """This comment and all the replies below it, in the order a page lists them."""
         # Without recursion: an imported reply chain may be very long.
@@ -71,7 +91,9 @@ class CommentNode:
 
 
 class CommentThreads:
-    def __init__(self, rows, *, max_depth=None, per_page=None, held_replies_first=True):
+    def __init__(
+        self, rows, *, max_depth=None, per_page=None, held_replies_first=True, order=DEFAULT_ORDER
+    ):
         """`rows`: dicts of DISPLAY_FIELDS, one per comment this reader may see.
 
         `held_replies_first`: a reader's own replies awaiting moderation come right under
@@ -94,7 +116,13 @@ class CommentThreads:
         if held_replies_first:
             for replies in children.values():
                 replies.sort(key=lambda row: row["status"] == APPROVED)
+        self.order = order if order in ORDERS else DEFAULT_ORDER
         self.threads = self._build(roots, children)
+        if self.order == NEWEST:
+            self.threads.reverse()
+        elif self.order == FEATURED:
+            # Stable: picks' threads first, each part still oldest first.
+            self.threads.sort(key=lambda root: not root.has_pick)
         self._thread_index = {}
         for index, root in enumerate(self.threads):
             self._index_thread(root, index)

@@ -1,6 +1,8 @@
 """SQL that bypasses the ORM where it is too slow for many rows: one query to write a row
 for each of these rows, whatever their number; rows inserted without model instances."""
 
+import json
+
 from django.db import connection, connections
 from django.db.models import Expression, F, Value
 
@@ -93,3 +95,63 @@ class RowInserter:
             prepared.append(values)
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, prepared)
+
+
+# Above this many rows, a count may be PostgreSQL's estimate (count_rows).
+EXACT_COUNT_LIMIT = 10_000
+
+
+class RowCount(int):
+    """A number of rows: exact, or (`estimated`) the query planner's estimate."""
+
+    estimated = False
+
+    @classmethod
+    def estimate(cls, number):
+        count = cls(number)
+        count.estimated = True
+        return count
+
+
+def count_rows(queryset, exact_up_to=None):
+    """How many rows `queryset` has: exact up to `exact_up_to`, estimated above it on
+    PostgreSQL, where COUNT(*) reads every row (a million comments: half a second)."""
+    return count_rows_each({None: queryset}, exact_up_to)[None]
+
+
+def count_rows_each(querysets, exact_up_to=None):
+    """count_rows() for each of `querysets` ({key: queryset}, one database): {key: RowCount}.
+    `exact_up_to` defaults to EXACT_COUNT_LIMIT.
+
+    One query counts every queryset up to `exact_up_to` + 1 rows (index entries, for a
+    filter an index covers). A count above it is, on PostgreSQL, the planner's estimate
+    for the same query (one EXPLAIN each, from the statistics ANALYZE and autovacuum
+    keep), and never less than what was counted; SQLite, without such statistics, counts
+    those exactly.
+    """
+    if not querysets:
+        return {}
+    exact_up_to = EXACT_COUNT_LIMIT if exact_up_to is None else exact_up_to
+    using = next(iter(querysets.values())).db
+    connection = connections[using]
+    parts, params = [], []
+    for position, queryset in enumerate(querysets.values()):
+        # No column: what the filter's index holds is enough (an index-only scan).
+        capped = queryset.order_by().values(one=Value(1))[: exact_up_to + 1]
+        sql, part_params = capped.query.get_compiler(using=using).as_sql()
+        # Compiled by Django from the queryset, values as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{position})")  # noqa: S608
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        counted = dict(zip(querysets, cursor.fetchone(), strict=True))
+    counts = {}
+    for key, queryset in querysets.items():
+        if counted[key] <= exact_up_to:
+            counts[key] = RowCount(counted[key])
+        elif connection.vendor == "postgresql":
+            plan = json.loads(queryset.order_by().values(one=Value(1)).explain(format="json"))
+            counts[key] = RowCount.estimate(max(int(plan[0]["Plan"]["Plan Rows"]), counted[key]))
+        else:
+            counts[key] = RowCount(queryset.count())
+    return counts

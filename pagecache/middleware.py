@@ -6,14 +6,15 @@ pages they stored. The rules, in one place:
 * Only anonymous GET/HEAD requests are served from or stored in the cache: a request with
   any cookie but the neutral ones (csrftoken; see PAGE_CACHE_NEUTRAL_COOKIES), that is,
   with a session, pending comments, saved comment details or messages, is rendered for its
-  visitor alone; so is a query string with anything but `page`/`cpage`.
+  visitor alone; so is a query string with anything but `page`/`cpage`/`sort`.
 * Only canonical addresses are stored, so that nobody can fill the cache with copies of a
   page: the host exactly as ALLOWED_HOSTS names it (no pattern, no other port than the
   server's), only the query parameters the view declares, each a page number written the
   one way (a positive integer without leading zeros, and never page 1, which is the
-  address without it). A view whose page stands for another address (a page number past
-  the last, shown as the last) says so with `not_canonical`. Other addresses are served,
-  rendered for their visitor alone.
+  address without it), and a choice (`sort`) as a short lower-case word. A view whose page
+  stands for another address (a page number past the last, shown as the last; a choice it
+  does not offer or its default, shown as the default) says so with `not_canonical`.
+  Other addresses are served, rendered for their visitor alone.
 * Public pages answer GET and HEAD alone (405 otherwise, as Django's views do).
 * Only plain 200 responses are stored, and never one that sets a cookie, varies on Cookie,
   changed the session or is marked private by its view.
@@ -45,7 +46,12 @@ from .holes import fill_holes, has_csrf_hole, split_at_holes
 
 STATUS_HEADER = "X-Page-Cache"
 PAGE_QUERY_PARAMETERS = frozenset({"page", "cpage"})
+# Parameters naming one of a few choices (an order): the view says which values it offers,
+# by calling not_canonical() for the others and for its default.
+CHOICE_QUERY_PARAMETERS = frozenset({"sort"})
+QUERY_PARAMETERS = PAGE_QUERY_PARAMETERS | CHOICE_QUERY_PARAMETERS
 _CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]*")
+_CANONICAL_CHOICE = re.compile(r"[a-z]{1,20}")
 
 
 def _is_personal(request):
@@ -65,7 +71,7 @@ def page_key(request):
     return f"page_cache:page:{digest}"
 
 
-def _shared_key(request, parameters=PAGE_QUERY_PARAMETERS):
+def _shared_key(request, parameters=QUERY_PARAMETERS):
     """The key this request's page is kept under, or None if its page is not shared."""
     if request.method not in ("GET", "HEAD") or _is_personal(request):
         return None
@@ -78,7 +84,10 @@ def _is_canonical_query(request, parameters):
     for name, values in request.GET.lists():
         if name not in parameters or len(values) != 1:
             return False
-        if values[0] == "1" or not _CANONICAL_PAGE_NUMBER.fullmatch(values[0]):
+        if name in CHOICE_QUERY_PARAMETERS:
+            if not _CANONICAL_CHOICE.fullmatch(values[0]):
+                return False
+        elif values[0] == "1" or not _CANONICAL_PAGE_NUMBER.fullmatch(values[0]):
             return False
     return True
 
@@ -174,10 +183,10 @@ class PageCacheMiddleware:
 def cache_public_page(view, *, query=()):
     """Serve anonymous readers from the shared page cache (see the module docstring).
 
-    `query`: the page number parameters (of PAGE_QUERY_PARAMETERS) the view reads; an
-    address with any other is rendered for its visitor alone.
+    `query`: the page number and choice parameters (of QUERY_PARAMETERS) the view reads;
+    an address with any other is rendered for its visitor alone.
     """
-    parameters = PAGE_QUERY_PARAMETERS.intersection(query)
+    parameters = QUERY_PARAMETERS.intersection(query)
 
     @require_safe
     @functools.wraps(view)

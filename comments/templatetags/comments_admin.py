@@ -2,7 +2,10 @@
 
 from django import template
 
+from newsroom.db import count_rows
+
 from ..admin_queue import MODERATE_PERMISSION
+from ..admin_queue import shown_count as _shown_count
 from ..models import Comment
 
 register = template.Library()
@@ -12,7 +15,8 @@ _PENDING_COUNT = "comments_admin.pending_comments_count"
 
 @register.simple_tag(takes_context=True)
 def pending_comments_count(context):
-    """How many comments wait for moderation, for a moderator to see; None for other users.
+    """How many comments wait for moderation (a RowCount, to show with |shown_count), for
+    a moderator to see; None for other users.
 
     One indexed count per page, however many places on it show the number: kept in the
     render context, which a page's whole chain of extended templates shares.
@@ -21,7 +25,9 @@ def pending_comments_count(context):
     if _PENDING_COUNT not in render_context:
         user = getattr(context.get("request"), "user", None)
         may_moderate = user is not None and user.is_active and user.has_perm(MODERATE_PERMISSION)
-        render_context[_PENDING_COUNT] = Comment.objects.pending().count() if may_moderate else None
+        render_context[_PENDING_COUNT] = (
+            count_rows(Comment.objects.pending()) if may_moderate else None
+        )
     return render_context[_PENDING_COUNT]
 
 
@@ -34,3 +40,9 @@ def queue_status_tabs(changelist):
         if getattr(spec, "parameter_name", None) == "status":
             return {"tabs": list(spec.choices(changelist))}
     return {"tabs": []}
+
+
+@register.filter
+def shown_count(count):
+    """A count as moderators read it: "1,234", or "about 52,000" for an estimate."""
+    return _shown_count(count)

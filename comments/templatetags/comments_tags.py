@@ -21,7 +21,7 @@ from comments.fragments import (
     shared_comment_list,
     shared_empty_form,
 )
-from comments.threads import CommentThreads
+from comments.threads import DEFAULT_ORDER, ORDERS, CommentThreads
 from pagecache.middleware import not_canonical
 
 register = template.Library()
@@ -54,6 +54,13 @@ def comment_section(context, article):
     article_url = request.path if reading else article.get_absolute_url()
     own_pending_ids = cookies.pending_comment_ids(request)
     page_number = _positive_int(request.GET.get("cpage"))
+    order = request.GET.get("sort", DEFAULT_ORDER)
+    if order not in ORDERS or "sort" in request.GET and order == DEFAULT_ORDER:
+        # An order not offered is shown as the default, which has one address: without
+        # ?sort=. Served, never cached under this address.
+        order = DEFAULT_ORDER
+        if reading:
+            not_canonical(request)
     comments_open = article.comments_are_open()
     if form is not None and form.is_bound:
         reply_to_id = _positive_int(form.data.get(form.add_prefix("parent")))
@@ -67,10 +74,12 @@ def comment_section(context, article):
     threads = None
     if reading and not (own_pending_ids or reply_to_id or preview):
         comment_list = shared_comment_list(
-            article, page_number, article_url=article_url, comments_open=comments_open
+            article, page_number, article_url=article_url, comments_open=comments_open, order=order
         )
     else:
-        threads = CommentThreads.for_article(article, own_pending_ids, highlighted=highlighted)
+        threads = CommentThreads.for_article(
+            article, own_pending_ids, highlighted=highlighted, order=order
+        )
         if highlighted is not None and page_number is None:
             page_number = threads.page_number_of(highlighted)
         replying_to = threads.replyable(reply_to_id) or (
@@ -116,7 +125,8 @@ def comment_section(context, article):
             # The form goes right under the comment it answers, as WordPress's script puts
             # it, but without a script; Cancel reply leads back to that comment.
             section["cancel_reply_url"] = (
-                f"{article_url}{comments_page_query(shown_page)}#comment-{replying_to.pk}"
+                f"{article_url}{comments_page_query(shown_page, order=order)}"
+                f"#comment-{replying_to.pk}"
             )
             html = render_to_string("comments/form.html", section, request=request)
             reply_form = (replying_to.pk, html)
@@ -137,7 +147,7 @@ def comment_section(context, article):
 
     if not section["cancel_reply_url"]:
         section["cancel_reply_url"] = (
-            f"{article_url}{comments_page_query(comment_list.page_number)}#respond"
+            f"{article_url}{comments_page_query(comment_list.page_number, order=order)}#respond"
         )
     section["comment_list"] = comment_list.html
     section["comment_count"] = comment_list.approved_count

@@ -264,8 +264,8 @@ def test_a_comments_page_past_the_last_is_kept_only_as_the_last():
         shown = shared_comment_list(article, number, article_url=url, comments_open=True)
         assert shown.page_number == 1
 
-    assert lookup(f"comments:list:{article.pk}:1:1:{where}")[0] is not None
+    assert lookup(f"comments:list:{article.pk}:oldest:1:1:{where}")[0] is not None
     assert all(
-        lookup(f"comments:list:{article.pk}:{number}:1:{where}")[0] is None
+        lookup(f"comments:list:{article.pk}:oldest:{number}:1:{where}")[0] is None
         for number in range(2, 50)
     )
