@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from . import admin_media  # noqa: F401  (registers the media library)
 from .models import Article, ArticleAuthor, Author, Category, Tag
 
 
@@ -55,11 +56,14 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category", "tags"]
+    # The lookup opens the media library (with thumbnails) to pick from.
+    raw_id_fields = ["featured_image"]
     inlines = [BylineInline]
     actions = ["publish", "unpublish"]
     show_facets = admin.ShowFacets.NEVER
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        ("Featured image", {"fields": ["featured_image"]}),
         ("Publishing", {"fields": ["status", "published_at", "category", "tags"]}),
         ("Comments", {"fields": ["comments_open"]}),
         (
