@@ -142,9 +142,11 @@ def _check_pixels(width, height, frames, max_pixels):
 
 def _bomb(width=None, height=None, frames=1, max_pixels=None):
     max_pixels = max_pixels or settings.IMAGES_MAX_PIXELS
-    size = f" ({width:,} × {height:,} pixels{f', {frames} frames' if frames > 1 else ''})"
+    size = ""
+    if width is not None:
+        size = f" ({width:,} × {height:,} pixels{f', {frames} frames' if frames > 1 else ''})"
     return ValidationError(
-        f"This image is too large to process{size if width else ''}: at most "
+        f"This image is too large to process{size}: at most "
         f"{max_pixels / 1_000_000:g} million pixels are accepted. It may be a "
         "decompression bomb (a small file that unpacks into a huge image).",
         code="too_many_pixels",

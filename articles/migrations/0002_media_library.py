@@ -2,7 +2,29 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def editors_manage_the_media_library(apps, schema_editor):
+    """Editors (the group of comments/0003) upload, describe and delete images."""
+    app_config = apps.get_app_config("articles")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=[f"{a}_image" for a in ("view", "add", "change", "delete")],
+        )
+    )
+
+
+def no_op(apps, schema_editor):
+    pass
 
 
 class Migration(migrations.Migration):
@@ -10,6 +32,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('articles', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -46,4 +70,5 @@ class Migration(migrations.Migration):
             model_name='image',
             constraint=models.CheckConstraint(condition=models.Q(('decorative', True), models.Q(('alt_text', ''), _negated=True), _connector='OR'), name='image_has_alt_text_or_is_decorative'),
         ),
+        migrations.RunPython(editors_manage_the_media_library, no_op),
     ]
