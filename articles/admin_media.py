@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from . import imaging
@@ -135,11 +136,11 @@ class ImageAdmin(admin.ModelAdmin):
         made = sorted({r["width"] for r in image.renditions})
         widths = ", ".join(str(w) for w in made) or "none (an animation is kept whole)"
         return format_html(
-            '{} × {} pixels, {}, {} bytes. Renditions at widths {}. <a href="{}">Original</a>',
+            '{} × {} pixels, {}, {}. Renditions at widths {}. <a href="{}">Original</a>',
             image.width,
             image.height,
             image.get_format_display(),
-            image.file_bytes,
+            filesizeformat(image.file_bytes),
             widths,
             image.url,
         )
