@@ -191,17 +191,20 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
-if MEDIA_STORAGE == "s3":
-    _media_storage = {
+
+
+def s3_media_storage(environ):
+    """The storage of MEDIA_STORAGE=s3, from the S3_* and AWS_* variables (README.md)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ.get("S3_BUCKET_NAME", ""),
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION_NAME") or None,
-            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
-            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            "bucket_name": environ.get("S3_BUCKET_NAME", ""),
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION_NAME") or None,
+            "access_key": environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY", ""),
             # Where readers fetch the files from (a CDN or the bucket's public host).
-            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            "custom_domain": environ.get("S3_CUSTOM_DOMAIN") or None,
             # Public, content-addressed names: plain URLs, cached for a year.
             "querystring_auth": False,
             "file_overwrite": False,
@@ -209,6 +212,10 @@ if MEDIA_STORAGE == "s3":
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
+
+
+if MEDIA_STORAGE == "s3":
+    _media_storage = s3_media_storage(os.environ)
     if "MEDIA_URL" not in os.environ:
         # The address files are served from, for the CSP's img-src and the body allowlist.
         _domain = os.environ.get("S3_CUSTOM_DOMAIN")
