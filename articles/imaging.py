@@ -234,3 +234,8 @@ def make_renditions(content, image_format, *, widths=None):
                 )
                 made.append(MadeRendition(target, target_height, rendition_format, out.getvalue()))
         return made
+
+
+def is_animated(content):
+    with PILImage.open(io.BytesIO(content)) as image:
+        return getattr(image, "n_frames", 1) > 1

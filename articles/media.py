@@ -132,29 +132,12 @@ class Image(models.Model):
         """
         directory = image_directory(checked.content_hash)
         written = []
-
-        def put(name, content):
-            # Content-addressed: a name that exists already holds these very bytes.
-            if not default_storage.exists(name):
-                written.append(default_storage.save(name, ContentFile(content)))
-
         try:
             original = f"{directory}/original.{checked.extension}"
-            put(original, checked.content)
+            _put(original, checked.content, written)
             renditions = []
             if not checked.animated:
-                for made in imaging.make_renditions(checked.content, checked.format):
-                    name = f"{directory}/v{RENDITION_VERSION}-{made.width}w.{made.extension}"
-                    put(name, made.content)
-                    renditions.append(
-                        {
-                            "width": made.width,
-                            "height": made.height,
-                            "format": made.format,
-                            "name": name,
-                            "bytes": len(made.content),
-                        }
-                    )
+                renditions = _store_renditions(directory, checked.content, checked.format, written)
             self.file.name = original
             self.format = checked.format
             self.width, self.height = checked.width, checked.height
@@ -258,6 +241,33 @@ class Image(models.Model):
             },
         ).strip()
 
+    def make_missing_renditions(self):
+        """Make the renditions the settings now ask for that this image lacks (from its
+        stored original), and record them. Returns how many files were written: none
+        when it has them all, so running it again costs only the storage's checks."""
+        if self.format in ("GIF", "WEBP") and not self.renditions:
+            with default_storage.open(self.file.name) as stored:
+                content = stored.read()
+            if imaging.is_animated(content):
+                return 0
+        else:
+            content = None
+        wanted = {
+            (width, fmt)
+            for width in imaging.rendition_widths(self.width)
+            for fmt in {"WEBP", imaging.FALLBACK_FORMATS[self.format]}
+        }
+        have = {(r["width"], r["format"]) for r in self.renditions}
+        if wanted <= have and all(default_storage.exists(r["name"]) for r in self.renditions):
+            return 0
+        if content is None:
+            with default_storage.open(self.file.name) as stored:
+                content = stored.read()
+        written = []
+        self.renditions = _store_renditions(self.directory(), content, self.format, written)
+        self.save(update_fields=["renditions"])
+        return len(written)
+
     def admin_url(self):
         return reverse("admin:articles_image_change", args=[self.pk])
 
@@ -266,3 +276,27 @@ class Image(models.Model):
 
     def directory(self):
         return posixpath.dirname(self.file.name)
+
+
+def _put(name, content, written):
+    # Content-addressed: a name that exists already holds these very bytes.
+    if not default_storage.exists(name):
+        written.append(default_storage.save(name, ContentFile(content)))
+
+
+def _store_renditions(directory, content, image_format, written):
+    """Make and store (where missing) the renditions of an original; their list."""
+    renditions = []
+    for made in imaging.make_renditions(content, image_format):
+        name = f"{directory}/v{RENDITION_VERSION}-{made.width}w.{made.extension}"
+        _put(name, made.content, written)
+        renditions.append(
+            {
+                "width": made.width,
+                "height": made.height,
+                "format": made.format,
+                "name": name,
+                "bytes": len(made.content),
+            }
+        )
+    return renditions

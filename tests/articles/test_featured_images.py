@@ -76,6 +76,7 @@ def test_open_graph_and_twitter_cards_carry_the_image_with_an_absolute_url(clien
     assert '<meta property="og:image:height" content="720">' in html
     assert f'<meta property="og:image:alt" content="{image.alt_text}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert f'"image": ["{url}"]' in html  # the NewsArticle's JSON-LD
 
 
 def test_rss_has_an_enclosure_and_atom_a_link_rel_enclosure(client, featured):
@@ -169,3 +170,26 @@ def test_feeds_with_featured_images_cost_the_same_queries(client, django_assert_
 
     with django_assert_num_queries(len(baseline)):
         assert client.get("/feed/").status_code == 200
+
+
+def test_make_renditions_adds_new_widths_once_and_then_writes_nothing(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.IMAGES_RENDITION_WIDTHS = [480, 800]
+    image = stored_image(size=(2000, 1200))
+    assert sorted({r["width"] for r in image.renditions}) == [480, 800]
+    settings.IMAGES_RENDITION_WIDTHS = [480, 800, 1200]
+
+    first = StringIO()
+    call_command("make_renditions", stdout=first)
+    with mock.patch.object(FileSystemStorage, "_save") as save:
+        second = StringIO()
+        call_command("make_renditions", stdout=second)
+
+    image.refresh_from_db()
+    assert sorted({r["width"] for r in image.renditions}) == [480, 800, 1200]
+    assert "2 files made for 1 images" in first.getvalue()
+    assert "0 files made for 0 images" in second.getvalue()
+    save.assert_not_called()
