@@ -8,11 +8,36 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from . import imaging
 from .media import Image
+
+
+class ImageLookupWidget(ForeignKeyRawIdWidget):
+    """The raw-id lookup of an image (an article's featured image), with a thumbnail of
+    the image chosen under it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        image = Image.objects.filter(pk=value).first() if str(value or "").isdigit() else None
+        if image is None:
+            return html
+        width, height, url = image.rendition(480)
+        thumbnail = format_html(
+            '<div class="featured-image-thumbnail"><img class="image-thumbnail" src="{}" '
+            'width="{}" height="{}" alt=""></div>',
+            url,
+            width,
+            height,
+        )
+        # Inside the widget's own <div>, under the field rather than under its label.
+        if html.endswith("</div>"):
+            return mark_safe(html[: -len("</div>")] + thumbnail + "</div>")  # noqa: S308
+        return html + thumbnail
 
 
 class ImageForm(forms.ModelForm):

@@ -199,6 +199,18 @@ def test_the_article_form_picks_its_featured_image_from_the_library(editor_clien
     assert 'href="/admin/articles/image/?_to_field=id"' in page
 
 
+def test_the_article_form_shows_a_thumbnail_of_its_featured_image(editor_client):
+    image = stored_image(title="Lifeboat launch")
+    article = ArticleFactory(featured_image=image)
+
+    page = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+
+    assert "Lifeboat launch" in page
+    assert (
+        f'class="image-thumbnail featured-image-thumbnail" src="{image.rendition(480)[2]}"' in page
+    )
+
+
 def test_deleting_an_image_removes_its_files(
     editor_client, settings, django_capture_on_commit_callbacks
 ):
