@@ -40,19 +40,20 @@ def _srcset_is_ours(value):
     return bool(candidates)
 
 
-def _img_attribute(tag, name, value):
-    if name in ("src", "alt", "title", "width", "height", "loading", "decoding"):
-        return True
-    if name == "srcset":
-        return _srcset_is_ours(value)
-    if name == "sizes":
-        return bool(_SIZES.fullmatch(value))
-    return False
-
-
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
-    "img": _img_attribute,
+    # srcset and sizes only with values _attribute_allowed() accepts.
+    "img": [
+        "src",
+        "alt",
+        "title",
+        "width",
+        "height",
+        "loading",
+        "decoding",
+        "srcset",
+        "sizes",
+    ],
     "abbr": ["title"],
     "blockquote": ["cite"],
     "q": ["cite"],
@@ -63,9 +64,20 @@ ALLOWED_ATTRIBUTES = {
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
+
+def _attribute_allowed(tag, name, value):
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if tag == "img" and name == "srcset":
+        return _srcset_is_ours(value)
+    if tag == "img" and name == "sizes":
+        return bool(_SIZES.fullmatch(value))
+    return True
+
+
 _cleaner = bleach.sanitizer.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_attribute_allowed,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,

@@ -4,7 +4,7 @@ readers see it in renditions with srcset and alt text."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from articles.models import Article, Image
@@ -20,7 +20,11 @@ ALT = "Storm waves breaking over the harbour wall"
 
 def test_editor_uploads_an_image_features_it_and_readers_see_it(open_page, tmp_path):
     editor = UserFactory(username="editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    # The role as the migrations make it (a browser test's database may have been emptied
+    # by an earlier one, taking the groups with it).
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(*Permission.objects.filter(content_type__app_label="articles"))
+    editor.groups.add(editors)
     article = ArticleFactory(
         title="Harbour wall breached", status=Article.Status.DRAFT, published_at=None
     )
