@@ -193,3 +193,47 @@ def test_make_renditions_adds_new_widths_once_and_then_writes_nothing(settings):
     assert "2 files made for 1 images" in first.getvalue()
     assert "0 files made for 0 images" in second.getvalue()
     save.assert_not_called()
+
+
+def test_a_new_alt_text_shows_at_once_on_the_cached_page(client, featured):
+    article, image = featured
+    client.get(article.get_absolute_url())  # now in the page cache
+
+    image.alt_text = "The harbour wall, breached in two places"
+    image.save()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'alt="The harbour wall, breached in two places"' in html
+
+
+def test_an_animated_gif_is_kept_whole_without_renditions():
+    import io
+
+    from PIL import Image as PILImage
+
+    from articles import imaging
+    from articles.models import Image
+
+    colours = [(200, 0, 0), (0, 200, 0), (0, 0, 200)]
+    frames = [PILImage.new("RGB", (300, 200), colour) for colour in colours]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+    image = Image.objects.store(
+        imaging.check_image(out.getvalue()), title="Spinner", decorative=True
+    )
+
+    assert image.renditions == []
+    assert image.srcset() == f"{image.url} 300w"
+    assert image.webp_srcset == ""
+    with image.file.storage.open(image.file.name) as stored:
+        assert PILImage.open(stored).n_frames == 3
+
+
+def test_an_image_featured_on_an_article_cannot_be_deleted(featured):
+    from django.db.models import ProtectedError
+
+    _, image = featured
+
+    with pytest.raises(ProtectedError):
+        image.delete()
