@@ -26,8 +26,9 @@ from . import imaging
 # Bumped when renditions are made differently (quality, sizes), so new files get new names
 # and cached copies of the old ones are never served for the new.
 RENDITION_VERSION = 1
-# `sizes` for an image as wide as the article column (templates and CSS agree: 42rem).
-COLUMN_SIZES = "(min-width: 46rem) 42rem, calc(100vw - 2rem)"
+# `sizes` for an image as wide as the article column (site.css: 65ch of its text, about
+# 37rem, in a page at most 46rem wide with 1rem of padding each side).
+COLUMN_SIZES = "(min-width: 46rem) 37rem, calc(100vw - 2rem)"
 
 
 class SharedRendition(NamedTuple):
