@@ -8,6 +8,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from . import admin_media  # noqa: F401  (registers the media library)
 from .models import Article, ArticleAuthor, Author, Category, Tag
 
 
@@ -55,11 +56,14 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category", "tags"]
+    # The lookup opens the media library (with thumbnails) to pick from.
+    raw_id_fields = ["featured_image"]
     inlines = [BylineInline]
     actions = ["publish", "unpublish"]
     show_facets = admin.ShowFacets.NEVER
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        ("Featured image", {"fields": ["featured_image"]}),
         ("Publishing", {"fields": ["status", "published_at", "category", "tags"]}),
         ("Comments", {"fields": ["comments_open"]}),
         (
@@ -73,6 +77,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_bylines()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "featured_image":
+            kwargs["widget"] = admin_media.ImageLookupWidget(db_field.remote_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def view_on_site(self, article):
         return article.staff_url()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from .models import Article, Category
 
@@ -38,6 +38,13 @@ class LatestArticlesFeed(Feed):
     # Names only: the feed never carries an email address.
     def item_author_name(self, article):
         return article.byline or None
+
+    def item_enclosures(self, article):
+        """The featured image: an RSS <enclosure>, an Atom link rel="enclosure"."""
+        if article.featured_image is None:
+            return []
+        shared = article.featured_image.rendition_for_sharing
+        return [Enclosure(shared.url, str(shared.bytes), shared.mime_type)]
 
     def item_categories(self, article):
         return [article.category.name] if article.category else []

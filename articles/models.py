@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .media import Image  # noqa: F401  (the media library's model, in its own module)
 from .sanitizer import sanitize_article_html
 from .signals import publication_changed
 
@@ -125,8 +126,11 @@ class ArticleQuerySet(models.QuerySet):
         return count
 
     def with_bylines(self):
-        """Authors (in byline order) and category in a fixed number of queries."""
-        return self.select_related("category").prefetch_related(_bylines_in_order())
+        """Authors (in byline order), category and featured image in a fixed number of
+        queries (an image's renditions are kept on its row)."""
+        return self.select_related("category", "featured_image").prefetch_related(
+            _bylines_in_order()
+        )
 
 
 class Article(models.Model):
@@ -149,6 +153,15 @@ class Article(models.Model):
     )
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    featured_image = models.ForeignKey(
+        "articles.Image",
+        null=True,
+        blank=True,
+        # An image shown as an article's lead is not deleted from under it.
+        on_delete=models.PROTECT,
+        related_name="featured_in",
+        help_text="Shown with the article, on listings, and when the article is shared.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -251,7 +264,7 @@ class Article(models.Model):
     def load_bylines(self):
         """Fetch this article's category and byline authors, as with_bylines() does for a
         queryset (nothing is fetched twice)."""
-        models.prefetch_related_objects([self], "category", _bylines_in_order())
+        models.prefetch_related_objects([self], "category", "featured_image", _bylines_in_order())
 
     @property
     def byline_authors(self):

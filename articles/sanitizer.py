@@ -1,7 +1,10 @@
 """The editorial allowlist: the one place that decides what HTML an article body may hold."""
 
+import re
+
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
+from django.conf import settings
 
 ALLOWED_TAGS = frozenset(
     {
@@ -14,9 +17,43 @@ ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 
+# srcset is a list of URLs that bleach does not check as it checks src: each candidate must
+# be one of our media files (an image from the library). sizes is a list of media
+# conditions and lengths: nothing in it but what those are written with.
+_SIZES = re.compile(r"[a-z0-9\s().,:%+*/-]{1,500}", re.IGNORECASE)
+_SRCSET_CANDIDATE = re.compile(r"^(\S+)(?:\s+\d+(?:\.\d+)?[wx])?$")
+
+
+def _is_media_url(url):
+    media_url = settings.MEDIA_URL
+    if url.startswith("//") or not url.startswith(media_url):
+        return False
+    return ".." not in url and "\\" not in url
+
+
+def _srcset_is_ours(value):
+    candidates = [c.strip() for c in value.split(",")]
+    for candidate in candidates:
+        match = _SRCSET_CANDIDATE.match(candidate)
+        if not match or not _is_media_url(match.group(1)):
+            return False
+    return bool(candidates)
+
+
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
-    "img": ["src", "alt", "title", "width", "height", "loading"],
+    # srcset and sizes only with values _attribute_allowed() accepts.
+    "img": [
+        "src",
+        "alt",
+        "title",
+        "width",
+        "height",
+        "loading",
+        "decoding",
+        "srcset",
+        "sizes",
+    ],
     "abbr": ["title"],
     "blockquote": ["cite"],
     "q": ["cite"],
@@ -27,9 +64,20 @@ ALLOWED_ATTRIBUTES = {
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
+
+def _attribute_allowed(tag, name, value):
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if tag == "img" and name == "srcset":
+        return _srcset_is_ours(value)
+    if tag == "img" and name == "sizes":
+        return bool(_SIZES.fullmatch(value))
+    return True
+
+
 _cleaner = bleach.sanitizer.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_attribute_allowed,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,

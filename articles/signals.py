@@ -33,8 +33,30 @@ def shown_with_articles_changed(sender, **kwargs):
     content_changed()
 
 
+def image_deleted(sender, instance, **kwargs):
+    """An image's files go with its row, once the deletion is committed (a rolled-back
+    delete keeps them)."""
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    names = instance.all_file_names()
+
+    def delete_files():
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    content_changed()
+
+
 def connect():
-    from .models import Article, ArticleAuthor, Author, Category, Tag
+    from .models import Article, ArticleAuthor, Author, Category, Image, Tag
+
+    # An image's alt text, caption or credit shows wherever it is featured.
+    post_save.connect(
+        shown_with_articles_changed, sender=Image, dispatch_uid="articles.image_saved"
+    )
+    post_delete.connect(image_deleted, sender=Image, dispatch_uid="articles.image_deleted")
 
     post_save.connect(article_changed, sender=Article, dispatch_uid="articles.article_saved")
     post_delete.connect(article_changed, sender=Article, dispatch_uid="articles.article_deleted")

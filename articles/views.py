@@ -96,7 +96,9 @@ def article_detail(request, year, month, day, slug):
     except (ValueError, OverflowError):  # OverflowError: a year beyond a C int
         raise Http404("No such date.") from None
     # Bylines are fetched only when the article's shared parts are rendered (parts.py).
-    article = get_object_or_404(Article.objects.published().select_related("category"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.published().select_related("category", "featured_image"), slug=slug
+    )
     local = timezone.localtime(article.published_at)
     if (local.year, local.month, local.day) != (year, month, day):
         # A mistyped or outdated date still finds the story: send readers (and search

@@ -184,8 +184,68 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Uploaded images (articles/media.py) and their renditions, through Django's storage API:
+# files under MEDIA_ROOT by default (served by nginx, deploy/nginx.conf, or by Django when
+# DEBUG); with MEDIA_STORAGE=s3, an S3-compatible bucket shared by several app servers
+# (django-storages; README.md, "Images and media files").
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
+
+
+def s3_media_storage(environ):
+    """The storage of MEDIA_STORAGE=s3, from the S3_* and AWS_* variables (README.md)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ.get("S3_BUCKET_NAME", ""),
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION_NAME") or None,
+            "access_key": environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            # Where readers fetch the files from (a CDN or the bucket's public host).
+            "custom_domain": environ.get("S3_CUSTOM_DOMAIN") or None,
+            # Public, content-addressed names: plain URLs, cached for a year.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+
+if MEDIA_STORAGE == "s3":
+    _media_storage = s3_media_storage(os.environ)
+    if "MEDIA_URL" not in os.environ:
+        # The address files are served from, for the CSP's img-src and the body allowlist.
+        _domain = os.environ.get("S3_CUSTOM_DOMAIN")
+        _endpoint = os.environ.get("S3_ENDPOINT_URL", "").rstrip("/")
+        _bucket = os.environ.get("S3_BUCKET_NAME", "")
+        MEDIA_URL = (
+            f"https://{_domain}/"
+            if _domain
+            else f"{_endpoint}/{_bucket}/"
+            if _endpoint
+            else f"https://{_bucket}.s3.amazonaws.com/"
+        )
+elif MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is 'filesystem' or 's3', not {MEDIA_STORAGE!r}.")
+
+# Django serves MEDIA_ROOT itself only when asked (or DEBUG): nginx does it in production.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG) and MEDIA_STORAGE == "filesystem"
+
+# Limits on uploaded images: bytes of the file, and pixels (width × height, times the
+# frames of an animation) so a small file that unpacks into gigabytes (a decompression
+# bomb) is refused before it is decoded.
+IMAGES_MAX_UPLOAD_BYTES = env_int("IMAGES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+IMAGES_MAX_PIXELS = env_int("IMAGES_MAX_PIXELS", 50_000_000)
+# The widths (in CSS pixels) renditions are made at, never wider than the original.
+IMAGES_RENDITION_WIDTHS = [int(w) for w in env_list("IMAGES_RENDITION_WIDTHS", "480,800,1200,1600")]
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     # Hashed, compressed names that whitenoise serves with far-future cache headers.
     # A DEBUG server runs without collectstatic, so it keeps plain names.
     "staticfiles": {
@@ -324,13 +384,24 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+def _media_origin(url):
+    """The origin of an absolute MEDIA_URL (a bucket or CDN) for the CSP; none for ours."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 # No inline script anywhere, ours or the admin's; no third-party requests.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Images come from us (or the S3 bucket's host when media is stored there);
+        # images that old bodies link to elsewhere stay blocked unless imported.
+        "img-src": ["'self'", "data:", *_media_origin(MEDIA_URL)],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],

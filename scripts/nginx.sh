@@ -8,6 +8,7 @@
 #   NGINX_LISTEN    where nginx listens (default 127.0.0.1:${PORT:-8000})
 #   NGINX_UPSTREAM  gunicorn's address (default 127.0.0.1:$((PORT + 1)))
 #   STATIC_ROOT     collected static files (default staticfiles/ in the checkout)
+#   MEDIA_ROOT      uploaded images (default media/ in the checkout, as in settings)
 #   TRUST_X_FORWARDED_PROTO  1: pass on the X-Forwarded-Proto of the TLS proxy in front
 #                   (as Django does with the same setting); else nginx's own scheme
 #   NGINX_USER      the user nginx's workers run as when started by root (default: the
@@ -21,6 +22,7 @@ NGINX_RUN_DIR="${NGINX_RUN_DIR:-$REPO/.run/nginx}"
 NGINX_LISTEN="${NGINX_LISTEN:-127.0.0.1:$PORT}"
 NGINX_UPSTREAM="${NGINX_UPSTREAM:-127.0.0.1:$((PORT + 1))}"
 STATIC_ROOT="${STATIC_ROOT:-$REPO/staticfiles}"
+MEDIA_ROOT="${MEDIA_ROOT:-$REPO/media}"
 
 log() { echo "nginx.sh: $*" >&2; }
 
@@ -66,6 +68,7 @@ config() {
         -e "s|@LISTEN@|$(sed_escape "$NGINX_LISTEN")|g" \
         -e "s|@UPSTREAM@|$(sed_escape "$NGINX_UPSTREAM")|g" \
         -e "s|@STATIC_ROOT@|$(sed_escape "${STATIC_ROOT%/}")|g" \
+        -e "s|@MEDIA_ROOT@|$(sed_escape "${MEDIA_ROOT%/}")|g" \
         -e "s|@FORWARDED_PROTO@|$(sed_escape "$forwarded_proto")|g" \
         "$REPO/deploy/nginx.conf" >"$NGINX_RUN_DIR/nginx.conf"
     echo "$NGINX_RUN_DIR/nginx.conf"

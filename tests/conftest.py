@@ -23,3 +23,9 @@ def instant_posting(settings):
         assert hasattr(settings, name), f"settings.{name} is gone: update this fixture"
         setattr(settings, name, 0)
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded images land in a directory of the test's own, never the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -16,3 +16,5 @@ STORAGES = {
 }
 # Tasks (the emails) run at once, in the test's own process, unless a test asks otherwise.
 HUEY = {**HUEY, "immediate": env_bool("HUEY_IMMEDIATE", default=True)}
+# Uploaded images are served by the test server (nginx does it in production).
+SERVE_MEDIA = True

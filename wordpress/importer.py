@@ -24,6 +24,7 @@ from newsroom.db import RowInserter
 from pagecache.generation import changes_deferred, content_changed
 
 from .content import convert_post_content, plain_text
+from .media import MediaImport
 from .wxr import (
     BYLINES_META_KEY,
     FieldLimit,
@@ -100,6 +101,7 @@ class ImportSummary:
     skipped: Counter = field(default_factory=Counter)  # why -> how many
     notes: Counter = field(default_factory=Counter)  # what was changed on the way in
     dropped_shortcodes: Counter = field(default_factory=Counter)
+    media: object = None  # wordpress.media.MediaSummary
 
     def lines(self):
         created = sum(self.articles_created.values())
@@ -118,6 +120,8 @@ class ImportSummary:
             f"Authors: {self.authors_created} created; categories: {self.categories_created}; "
             f"tags: {self.tags_created}."
         )
+        if self.media is not None:
+            yield from self.media.lines()
         for why, count in sorted(self.skipped.items()):
             yield f"Skipped {count}: {why}."
         for what, count in sorted(self.notes.items()):
@@ -213,8 +217,10 @@ class _PendingComment:
 class WxrImporter:
     """Reads one WXR file into the database. Use run(); read .summary afterwards."""
 
-    def __init__(self, *, progress=None):
+    def __init__(self, *, progress=None, media_dirs=()):
         self.summary = ImportSummary()
+        # Where attachments' files are looked for: beside the export, and --media-dir.
+        self.media_dirs = media_dirs
         # Called after each record read, to move a progress bar on.
         self.progress = progress
         self._authors = {}
@@ -228,23 +234,31 @@ class WxrImporter:
 
     def run(self, source, *, dry_run=False):
         self._source = source
-        with transaction.atomic(), changes_deferred():
-            self._load_existing()
-            for record in read_wxr(source, field_limits=FIELD_LIMITS):
-                if isinstance(record, WxrAuthor):
-                    self._author(record.login, record)
-                elif isinstance(record, WxrTerm):
-                    self._term(record)
-                elif isinstance(record, WxrItem):
-                    self._item(record)
-                if self.progress is not None:
-                    self.progress()
-            self._flush()
-            if dry_run:
-                transaction.set_rollback(True)
-            else:
-                # Comments are inserted without signals: readers must see them at once.
-                content_changed()
+        self._media = MediaImport(directories=self.media_dirs, dry_run=dry_run)
+        self.summary.media = self._media.summary
+        try:
+            with transaction.atomic(), changes_deferred():
+                self._load_existing()
+                for record in read_wxr(source, field_limits=FIELD_LIMITS):
+                    if isinstance(record, WxrAuthor):
+                        self._author(record.login, record)
+                    elif isinstance(record, WxrTerm):
+                        self._term(record)
+                    elif isinstance(record, WxrItem):
+                        self._item(record)
+                    if self.progress is not None:
+                        self.progress()
+                self._flush()
+                self._media.finish()
+                if dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    # Comments are inserted without signals: readers must see them at once.
+                    content_changed()
+        except BaseException:
+            # The rows are rolled back: the image files stored for them go too.
+            self._media.discard_files()
+            raise
         return self.summary
 
     def _load_existing(self):
@@ -330,6 +344,8 @@ class WxrImporter:
                 )
 
     def _item(self, item):
+        if item.post_type == "attachment" and self._media.attachment(item):
+            return
         if item.post_type != "post":
             kind = item.post_type or "untyped item"
             self.summary.skipped[f"{kind} items (no equivalent)"] += 1
@@ -411,6 +427,7 @@ class WxrImporter:
             Article.tags.through(article=article, tag=tag)
             for tag in dict.fromkeys(self._tag(*t) for t in tags)
         )
+        self._media.article_created(article, item)
         self.summary.articles_created[article.editorial_state.lower()] += 1
         return article
 

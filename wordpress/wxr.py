@@ -133,6 +133,8 @@ class WxrItem:
     post_name: str = ""
     password: str = ""
     comment_status: str = "open"
+    # An attachment's file, where the old site served it.
+    attachment_url: str = ""
     # (taxonomy, slug, name) in document order.
     terms: list = field(default_factory=list)
     comments: list = field(default_factory=list)
@@ -258,6 +260,7 @@ def _item(element):
         "wp:post_name": "post_name",
         "wp:post_password": "password",
         "wp:comment_status": "comment_status",
+        "wp:attachment_url": "attachment_url",
     }
     for child in element:
         name = _name(child.tag)

@@ -29,7 +29,9 @@ def news_article_data(context, article, url):
     """The schema.org NewsArticle for an article page (at absolute `url`): names only,
     never an email."""
     request = context["request"]
+    image = article.featured_image
     return {
+        **({"image": [image.rendition_for_sharing.url]} if image else {}),
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,

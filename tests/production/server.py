@@ -120,6 +120,7 @@ class Gunicorn(Server):
         self.env = production_env(
             DATABASE_URL=database_url,
             STATIC_ROOT=str(tmp_path / "static"),
+            MEDIA_ROOT=str(tmp_path / "media"),
             BIND=f"127.0.0.1:{self.port}",
             WEB_CONCURRENCY=str(workers),
             GUNICORN_MAX_REQUESTS="0",
@@ -170,6 +171,7 @@ class Nginx(Server):
             "NGINX_LISTEN": f"127.0.0.1:{self.port}",
             "NGINX_UPSTREAM": gunicorn.env["BIND"],
             "STATIC_ROOT": gunicorn.env["STATIC_ROOT"],
+            "MEDIA_ROOT": gunicorn.env["MEDIA_ROOT"],
             "TRUST_X_FORWARDED_PROTO": gunicorn.env.get("TRUST_X_FORWARDED_PROTO", ""),
             **env,
         }

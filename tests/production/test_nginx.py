@@ -7,6 +7,7 @@ serves the static files from disk, compresses, and enforces the limits.
 import gzip
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -92,6 +93,23 @@ def test_static_files_are_served_from_disk_with_long_cache_headers(site):
     assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert compressed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(compressed.body) == hashed.body
+
+
+def test_media_images_are_served_from_disk_immutable_and_never_sniffed(site):
+    media = Path(site.env["MEDIA_ROOT"]) / "images" / "ab" / "abcdef"
+    media.mkdir(parents=True)
+    (media / "v1-480w.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBPVP8 ")
+    (media / "notes.html").write_text("<script>alert(1)</script>")
+
+    image = Reader(site.port).get("/media/images/ab/abcdef/v1-480w.webp")
+    other = Reader(site.port).get("/media/images/ab/abcdef/notes.html")
+
+    assert image.status == 200
+    assert image.headers["Content-Type"] == "image/webp"
+    assert image.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert image.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in image.headers["Content-Security-Policy"]
+    assert other.status == 404
 
 
 def test_static_files_without_a_hash_are_cached_briefly(site):

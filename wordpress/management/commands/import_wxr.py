@@ -10,7 +10,8 @@ from wordpress.wxr import WxrError
 class Command(BaseCommand):
     help = (
         "Import a WordPress export (WXR 1.0-1.2): authors, categories, tags, posts and "
-        "their comments. Running it again with the same file creates nothing new."
+        "their comments, and the images of attachments whose files it is given. "
+        "Running it again with the same file creates nothing new."
     )
 
     def add_arguments(self, parser):
@@ -20,13 +21,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Report what would be imported, and write nothing.",
         )
+        parser.add_argument(
+            "--media-dir",
+            help="A copy of the old site's wp-content/uploads (or the directory holding "
+            "it): attachments' files found there become images in the media library. "
+            "Files beside the export are found without it.",
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, media_dir=None, **options):
         if not os.path.isfile(file):
             raise CommandError(f"No such file: {file}")
+        if media_dir and not os.path.isdir(media_dir):
+            raise CommandError(f"No such directory: {media_dir}")
+        media_dirs = [d for d in (media_dir, os.path.dirname(os.path.abspath(file))) if d]
         with open(file, "rb") as source:
             bar = self._progress_bar(source, os.path.getsize(file))
-            importer = WxrImporter(progress=bar and (lambda: bar.update(source.tell() - bar.n)))
+            importer = WxrImporter(
+                progress=bar and (lambda: bar.update(source.tell() - bar.n)),
+                media_dirs=media_dirs,
+            )
             try:
                 summary = importer.run(source, dry_run=dry_run)
             except WxrError as error:
