@@ -50,7 +50,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "category",
         "view_link",
     ]
-    list_filter = [EditorialStateFilter, "status", "published_at", "category"]
+    list_filter = [EditorialStateFilter, "status", "is_lead_story", "published_at", "category"]
     search_fields = ["title", "standfirst", "slug", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -60,7 +60,10 @@ class ArticleAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "category", "tags"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "category", "tags", "is_lead_story", "password"]},
+        ),
         ("Comments", {"fields": ["comments_open"]}),
         (
             "Republished from elsewhere",

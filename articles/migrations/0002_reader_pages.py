@@ -1,0 +1,75 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import migrations, models
+
+# Frozen copy of articles.search.document(): the searches use the index only while the two
+# expressions are the same (tests/articles/test_search_postgresql.py checks the plan).
+SEARCH_INDEX = GinIndex(
+    SearchVector("title", weight="A", config="english")
+    + SearchVector("standfirst", weight="B", config="english")
+    + SearchVector("body", weight="C", config="english"),
+    name="article_search",
+)
+
+# SQLite: the FTS5 table articles.search fills from signal receivers (plain text of the
+# body, which SQL triggers cannot make), and here from the articles already there.
+FTS_TABLE = (
+    "CREATE VIRTUAL TABLE article_search USING fts5("
+    "title, standfirst, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+
+
+def create_search_index(apps, schema_editor):
+    Article = apps.get_model("articles", "Article")
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.add_index(Article, SEARCH_INDEX)
+    elif vendor == "sqlite":
+        from articles.search import plain_text
+
+        schema_editor.execute(FTS_TABLE)
+        for article in Article.objects.only("title", "standfirst", "body").iterator():
+            schema_editor.execute(
+                "INSERT INTO article_search (rowid, title, standfirst, body) "
+                "VALUES (%s, %s, %s, %s)",
+                [article.pk, article.title, plain_text(article.standfirst), plain_text(article.body)],
+            )
+
+
+def drop_search_index(apps, schema_editor):
+    Article = apps.get_model("articles", "Article")
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.remove_index(Article, SEARCH_INDEX)
+    elif vendor == "sqlite":
+        schema_editor.execute("DROP TABLE article_search")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="article",
+            name="is_lead_story",
+            field=models.BooleanField(
+                default=False,
+                help_text="The front page leads with the newest published lead story, larger; "
+                "with none, the newest story leads.",
+                verbose_name="lead story",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="password",
+            field=models.CharField(
+                blank=True,
+                help_text="Readers see the headline and a password form until they enter it. "
+                "Kept out of feeds, the sitemap and search.",
+                max_length=255,
+            ),
+        ),
+        migrations.RunPython(create_search_index, drop_search_index, elidable=False),
+    ]

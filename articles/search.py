@@ -1,0 +1,193 @@
+"""Full-text search over what readers may see: PostgreSQL's text search, or SQLite's FTS5.
+
+`search(terms)` is the one entry point; it picks the backend by the database vendor. Both
+return a queryset of Article (so pages paginate it and fetch bylines as listings do) built
+on `Article.objects.published().unprotected()`, the one definition of what may be shown in
+full to anyone: drafts, scheduled and password-protected articles are never found, whatever
+the index holds. Each result carries `search_rank` and `search_excerpt`, a passage of the
+body with the matched words between MARK_START and MARK_END; `highlighted()` turns it into
+HTML with only our <mark> elements in it.
+
+PostgreSQL: a weighted tsvector (title A, standfirst B, body C) computed by an expression
+that a GIN index holds (migration 0002 builds the same expression: `document()`), ranked
+by ts_rank and excerpted with ts_headline. Its parser reads HTML tags as tokens of their own
+that the configuration does not index, so the stored HTML body needs no plain copy.
+
+SQLite: the FTS5 table `article_search` (rowid = the article's id), ranked by bm25 with the
+same weights and excerpted with snippet(). It holds the body as plain text, made in Python
+(`plain_text`), so it is kept in sync by signal receivers rather than SQL triggers, which
+could only copy the HTML and would index tag and attribute names ("href", "strong").
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, FloatField, TextField
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+# Control characters no text we show contains: they mark matches in an excerpt until
+# highlighted() turns them into <mark> elements.
+MARK_START, MARK_END = "\x02", "\x03"
+CONFIG = "english"
+FTS_TABLE = "article_search"
+# bm25() and setweight(): the title counts most, then the standfirst, then the body.
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+
+
+def search(terms):
+    """Published, unprotected articles matching `terms` (as readers type them), best first."""
+    if connection.vendor == "postgresql":
+        return _postgresql_search(terms)
+    return _sqlite_search(terms)
+
+
+# PostgreSQL ----------------------------------------------------------------------------
+
+
+def document():
+    """The weighted text of an article, as the GIN index "article_search" holds it."""
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector("standfirst", weight="B", config=CONFIG)
+        + SearchVector("body", weight="C", config=CONFIG)
+    )
+
+
+def _postgresql_search(terms):
+    query = SearchQuery(terms, search_type="websearch", config=CONFIG)
+    return (
+        Article.objects.published()
+        .unprotected()
+        .alias(document=document())
+        .filter(document=query)
+        .annotate(
+            search_rank=SearchRank(F("document"), query),
+            search_excerpt=SearchHeadline(
+                "body",
+                query,
+                config=CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-search_rank", "-published_at", "-id")
+    )
+
+
+# SQLite -------------------------------------------------------------------------------
+
+
+def match_expression(terms):
+    """An FTS5 query of the words in `terms`, each a quoted string (all must match), so
+    that nothing a reader types is read as FTS5 syntax (NEAR, column filters, quotes)."""
+    words = re.findall(r"\w+", terms)
+    return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+def _sqlite_search(terms):
+    match = match_expression(terms)
+    if not match:
+        return Article.objects.none()
+    table = connection.ops.quote_name(FTS_TABLE)
+    article_id = (
+        f"{connection.ops.quote_name(Article._meta.db_table)}.{connection.ops.quote_name('id')}"
+    )
+
+    def from_index(expression):
+        # One row of the index: this article's, if it matches.
+        # Names are ours, never input; the query goes as a parameter.
+        return (
+            f"SELECT {expression} FROM {table} "  # noqa: S608
+            f"WHERE {table} MATCH %s AND rowid = {article_id}"
+        )
+
+    weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
+    # bm25() is lower for better matches: negated, higher is better, as ts_rank is.
+    rank = RawSQL(  # noqa: S611
+        from_index(f"-bm25({table}, {weights})"), (match,), output_field=FloatField()
+    )
+    excerpt = RawSQL(  # noqa: S611
+        from_index(f"snippet({table}, 2, %s, %s, ' … ', 30)"),
+        (MARK_START, MARK_END, match),
+        output_field=TextField(),
+    )
+    matching = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,))  # noqa: S608, S611
+    return (
+        Article.objects.published()
+        .unprotected()
+        .filter(pk__in=matching)
+        .annotate(search_rank=rank, search_excerpt=excerpt)
+        .order_by("-search_rank", "-published_at", "-id")
+    )
+
+
+def plain_text(markup):
+    """The text of stored HTML, as a reader reads it: tags gone (each a word break),
+    entities decoded, white space collapsed."""
+    text = html.unescape(re.sub(r"<[^>]*>", " ", markup or ""))
+    return " ".join(text.replace(MARK_START, "").replace(MARK_END, "").split())
+
+
+def index_article(sender, instance, raw=False, **kwargs):
+    """Keep the FTS5 row of a saved article (SQLite only; see the module docstring)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [instance.pk])  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, standfirst, body) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            [
+                instance.pk,
+                instance.title,
+                plain_text(instance.standfirst),
+                plain_text(instance.body),
+            ],
+        )
+
+
+def unindex_article(sender, instance, **kwargs):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [instance.pk])  # noqa: S608
+
+
+def connect():
+    """Keep the FTS5 table in sync where there is one (PostgreSQL indexes an expression)."""
+    if connection.vendor != "sqlite":
+        return
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(index_article, sender=Article, dispatch_uid="articles.search_index")
+    post_delete.connect(unindex_article, sender=Article, dispatch_uid="articles.search_unindex")
+
+
+# Both --------------------------------------------------------------------------------
+
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+
+def highlighted(excerpt):
+    """An excerpt as safe HTML: its text escaped (tags of the stored body dropped first),
+    the matched words in <mark>; no other element survives, nor a stray marker."""
+    excerpt = excerpt or ""
+    pieces = []
+    position = 0
+    for match in _MARKED.finditer(excerpt):
+        pieces.append(escape(_text(excerpt[position : match.start()])))
+        pieces.append(format_html("<mark>{}</mark>", _text(match.group(1))))
+        position = match.end()
+    pieces.append(escape(_text(excerpt[position:])))
+    return mark_safe("".join(pieces).strip())  # noqa: S308 (every piece is escaped)
+
+
+def _text(fragment):
+    # As plain_text(), keeping one space at either end, where pieces meet.
+    text = html.unescape(re.sub(r"<[^>]*>", " ", fragment))
+    return re.sub(r"\s+", " ", text.replace(MARK_START, "").replace(MARK_END, ""))
