@@ -42,9 +42,12 @@ FTS_WEIGHTS = (10.0, 4.0, 1.0)
 
 def search(terms):
     """Published, unprotected articles matching `terms` (as readers type them), best first."""
-    if connection.vendor == "postgresql":
-        return _postgresql_search(terms)
-    return _sqlite_search(terms)
+    return _backend().search(terms)
+
+
+def _backend():
+    """The one place the database vendor decides how to search."""
+    return PostgreSQLSearch if connection.vendor == "postgresql" else SQLiteSearch
 
 
 # PostgreSQL ----------------------------------------------------------------------------
@@ -57,6 +60,17 @@ def document():
         + SearchVector("standfirst", weight="B", config=CONFIG)
         + SearchVector("body", weight="C", config=CONFIG)
     )
+
+
+class PostgreSQLSearch:
+    @staticmethod
+    def search(terms):
+        return _postgresql_search(terms)
+
+    @staticmethod
+    def excerpt_text(excerpt):
+        # ts_headline() returns a passage of the stored HTML: its text, markers kept.
+        return html.unescape(re.sub(r"<[^>]*>", " ", excerpt))
 
 
 def _postgresql_search(terms):
@@ -92,6 +106,17 @@ def match_expression(terms):
     that nothing a reader types is read as FTS5 syntax (NEAR, column filters, quotes)."""
     words = re.findall(r"\w+", terms)
     return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+
+
+class SQLiteSearch:
+    @staticmethod
+    def search(terms):
+        return _sqlite_search(terms)
+
+    @staticmethod
+    def excerpt_text(excerpt):
+        # snippet() returns a passage of the plain text the table holds.
+        return excerpt
 
 
 def _sqlite_search(terms):
@@ -174,20 +199,19 @@ _MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 
 
 def highlighted(excerpt):
-    """An excerpt as safe HTML: its text escaped (tags of the stored body dropped first),
-    the matched words in <mark>; no other element survives, nor a stray marker."""
-    excerpt = excerpt or ""
+    """A result's excerpt as safe HTML: its text escaped, the matched words in <mark>; no
+    other element survives, nor a stray marker."""
+    text = _backend().excerpt_text(excerpt or "")
     pieces = []
     position = 0
-    for match in _MARKED.finditer(excerpt):
-        pieces.append(escape(_text(excerpt[position : match.start()])))
-        pieces.append(format_html("<mark>{}</mark>", _text(match.group(1))))
+    for match in _MARKED.finditer(text):
+        pieces.append(escape(_spaced(text[position : match.start()])))
+        pieces.append(format_html("<mark>{}</mark>", _spaced(match.group(1))))
         position = match.end()
-    pieces.append(escape(_text(excerpt[position:])))
+    pieces.append(escape(_spaced(text[position:])))
     return mark_safe("".join(pieces).strip())  # noqa: S308 (every piece is escaped)
 
 
-def _text(fragment):
-    # As plain_text(), keeping one space at either end, where pieces meet.
-    text = html.unescape(re.sub(r"<[^>]*>", " ", fragment))
+def _spaced(text):
+    # White space collapsed, keeping one space at either end, where pieces meet.
     return re.sub(r"\s+", " ", text.replace(MARK_START, "").replace(MARK_END, ""))
