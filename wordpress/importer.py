@@ -393,6 +393,8 @@ class WxrImporter:
             published_at=published_at,
             comments_open=item.comment_status != "closed",
             password=item.password[: Article._meta.get_field("password").max_length],
+            # Sticky posts led WordPress's front page; the newest leads ours.
+            is_lead_story=item.is_sticky == "1",
             wordpress_id=item.post_id,
             wordpress_path=path[:500],
         )

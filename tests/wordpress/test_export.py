@@ -137,8 +137,8 @@ def test_cdata_end_marker_in_text_is_split_across_sections():
     assert cdata("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>"
 
 
-def test_a_protected_article_keeps_its_password_through_export_and_import(tmp_path):
-    ArticleFactory(slug="closed-session", password="harbour <&> ]]> gate")
+def test_an_article_keeps_its_password_and_lead_through_export_and_import(tmp_path):
+    ArticleFactory(slug="closed-session", password="harbour <&> ]]> gate", is_lead_story=True)
     path = tmp_path / "backup.xml"
     call_command("export_wxr", str(path), stderr=StringIO())
     _empty_the_database()
@@ -148,3 +148,4 @@ def test_a_protected_article_keeps_its_password_through_export_and_import(tmp_pa
     article = Article.objects.get(slug="closed-session")
     assert article.is_published
     assert article.password == "harbour <&> ]]> gate"
+    assert article.is_lead_story

@@ -144,3 +144,9 @@ def test_old_links_of_drafts_and_scheduled_articles_stay_not_found(imported, cli
         assert client.get(f"/?p={article.wordpress_id}").status_code == 404
         if article.wordpress_path:
             assert client.get(article.wordpress_path).status_code == 404
+
+
+def test_the_sticky_post_is_the_lead_story(imported):
+    assert list(Article.objects.filter(is_lead_story=True).values_list("slug", flat=True)) == [
+        "template-sticky"
+    ]
