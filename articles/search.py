@@ -64,13 +64,17 @@ def document():
 
 class PostgreSQLSearch:
     @staticmethod
-    def search(terms):
-        return _postgresql_search(terms)
-
-    @staticmethod
     def excerpt_text(excerpt):
         # ts_headline() returns a passage of the stored HTML: its text, markers kept.
         return html.unescape(re.sub(r"<[^>]*>", " ", excerpt))
+
+    @staticmethod
+    def connect():
+        """Nothing to keep in sync: the index is of an expression over the article."""
+
+    @staticmethod
+    def search(terms):
+        return _postgresql_search(terms)
 
 
 def _postgresql_search(terms):
@@ -110,13 +114,20 @@ def match_expression(terms):
 
 class SQLiteSearch:
     @staticmethod
-    def search(terms):
-        return _sqlite_search(terms)
-
-    @staticmethod
     def excerpt_text(excerpt):
         # snippet() returns a passage of the plain text the table holds.
         return excerpt
+
+    @staticmethod
+    def connect():
+        from django.db.models.signals import post_delete, post_save
+
+        post_save.connect(index_article, sender=Article, dispatch_uid="articles.search_index")
+        post_delete.connect(unindex_article, sender=Article, dispatch_uid="articles.search_unindex")
+
+    @staticmethod
+    def search(terms):
+        return _sqlite_search(terms)
 
 
 def _sqlite_search(terms):
@@ -184,13 +195,8 @@ def unindex_article(sender, instance, **kwargs):
 
 
 def connect():
-    """Keep the FTS5 table in sync where there is one (PostgreSQL indexes an expression)."""
-    if connection.vendor != "sqlite":
-        return
-    from django.db.models.signals import post_delete, post_save
-
-    post_save.connect(index_article, sender=Article, dispatch_uid="articles.search_index")
-    post_delete.connect(unindex_article, sender=Article, dispatch_uid="articles.search_unindex")
+    """Keep the search index in sync, where it needs keeping (from AppConfig.ready())."""
+    _backend().connect()
 
 
 # Both --------------------------------------------------------------------------------
