@@ -1,12 +1,12 @@
 """Full-text search over what readers may see: PostgreSQL's text search, or SQLite's FTS5.
 
 `search(terms)` is the one entry point; it picks the backend by the database vendor. Both
-return a queryset of Article (so pages paginate it and fetch bylines as listings do) built
-on `Article.objects.published().unprotected()`, the one definition of what may be shown in
-full to anyone: drafts, scheduled and password-protected articles are never found, whatever
-the index holds. Each result carries `search_rank` and `search_excerpt`, a passage of the
-body with the matched words between MARK_START and MARK_END; `highlighted()` turns it into
-HTML with only our <mark> elements in it.
+return the matching articles, best first, for a Paginator (with their bylines, as listings
+have them), asking `Article.objects.published().unprotected()`, the one definition of what
+may be shown in full to anyone, which ones those are: drafts, scheduled and
+password-protected articles are never found, whatever the index holds. Each result carries
+`search_rank` and `search_excerpt`, a passage of the body with the matched words between
+MARK_START and MARK_END; `highlighted()` turns it into HTML with only our <mark> elements.
 
 PostgreSQL: a weighted tsvector (title A, standfirst B, body C) computed by an expression
 that a GIN index holds (migration 0002 builds the same expression: `document()`), ranked
@@ -24,7 +24,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, TextField
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -99,6 +99,7 @@ def _postgresql_search(terms):
             ),
         )
         .order_by("-search_rank", "-published_at", "-id")
+        .with_bylines()
     )
 
 
@@ -134,37 +135,75 @@ def _sqlite_search(terms):
     match = match_expression(terms)
     if not match:
         return Article.objects.none()
-    table = connection.ops.quote_name(FTS_TABLE)
-    article_id = (
-        f"{connection.ops.quote_name(Article._meta.db_table)}.{connection.ops.quote_name('id')}"
-    )
+    return SQLiteResults(match)
 
-    def from_index(expression):
-        # One row of the index: this article's, if it matches.
-        # Names are ours, never input; the query goes as a parameter.
-        return (
-            f"SELECT {expression} FROM {table} "  # noqa: S608
-            f"WHERE {table} MATCH %s AND rowid = {article_id}"
+
+class SQLiteResults:
+    """The articles matching an FTS5 query, best first, in the shape Paginator takes
+    (count() and slices): a page is one query to the index, then its articles.
+
+    The MATCH must drive each query: the ORM would join the table the other way round,
+    running the MATCH once per published article (seconds for a common word), and it
+    cannot join a virtual table anyway. Whether an article may be shown is still asked
+    of the queryset, compiled into the SQL as a correlated EXISTS.
+    """
+
+    ordered = True  # for Paginator
+
+    def __init__(self, match):
+        self.match = match
+        visible = (
+            Article.objects.published()
+            .unprotected()
+            .filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ()))  # noqa: S611
+            .values("pk")
         )
+        self._visible_sql, self._visible_params = visible.query.sql_with_params()
 
-    weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
-    # bm25() is lower for better matches: negated, higher is better, as ts_rank is.
-    rank = RawSQL(  # noqa: S611
-        from_index(f"-bm25({table}, {weights})"), (match,), output_field=FloatField()
-    )
-    excerpt = RawSQL(  # noqa: S611
-        from_index(f"snippet({table}, 2, %s, %s, ' … ', 30)"),
-        (MARK_START, MARK_END, match),
-        output_field=TextField(),
-    )
-    matching = RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", (match,))  # noqa: S608, S611
-    return (
-        Article.objects.published()
-        .unprotected()
-        .filter(pk__in=matching)
-        .annotate(search_rank=rank, search_excerpt=excerpt)
-        .order_by("-search_rank", "-published_at", "-id")
-    )
+    def _query(self, columns, column_params=(), rest="", rest_params=()):
+        # Names are ours; the reader's words go as a parameter.
+        sql = (
+            f"SELECT {columns} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608
+            f"AND EXISTS ({self._visible_sql}) {rest}"
+        )
+        params = [*column_params, self.match, *self._visible_params, *rest_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self):
+        return self._query("COUNT(*)")[0][0]
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice) or page.step is not None:
+            raise TypeError("Search results are read a page (a slice) at a time.")
+        start = page.start or 0
+        weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
+        # bm25() is lower for better matches: negated, higher is better, as ts_rank. Ties
+        # go to the newer row (the article's date would cost a lookup per match).
+        ranked = self._query(
+            f"rowid, -bm25({FTS_TABLE}, {weights}) AS search_rank",
+            rest="ORDER BY search_rank DESC, rowid DESC LIMIT %s OFFSET %s",
+            rest_params=[-1 if page.stop is None else page.stop - start, start],
+        )
+        # snippet() for this page's articles alone: for every match, it cost more than
+        # the rest of the search.
+        excerpt = RawSQL(  # noqa: S611
+            f"SELECT snippet({FTS_TABLE}, 2, %s, %s, ' … ', 30) FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {Article._meta.db_table}.id",
+            (MARK_START, MARK_END, self.match),
+        )
+        articles = (
+            Article.objects.with_bylines()
+            .annotate(search_excerpt=excerpt)
+            .in_bulk([article_id for article_id, _ in ranked])
+        )
+        found = []
+        for article_id, rank in ranked:
+            article = articles[article_id]
+            article.search_rank = rank
+            found.append(article)
+        return found
 
 
 def plain_text(markup):

@@ -198,8 +198,9 @@ def search_page(request):
     terms = form.cleaned_data["q"] if form.is_valid() else ""
     page = None
     if terms:
-        results = search(terms).with_bylines()
-        page = Paginator(results, settings.ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(search(terms), settings.ARTICLES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
     context = {
         "form": form,
         "terms": terms,

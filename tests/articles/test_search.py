@@ -81,7 +81,7 @@ def test_drafts_scheduled_and_protected_articles_are_never_found(client):
     page = results(client, "quarry")
 
     assert found_titles(page) == ["Public quarry story"]
-    assert [article.title for article in search("quarry")] == ["Public quarry story"]
+    assert [article.title for article in search("quarry")[0:10]] == ["Public quarry story"]
 
 
 def test_an_article_is_found_by_its_new_words_and_no_longer_by_its_old_ones(client):
@@ -174,13 +174,15 @@ def test_results_are_paginated_keeping_the_terms(client, settings):
             title=f"Quarry news {day}", published_at=timezone.now() - timedelta(days=day + 1)
         )
 
-    first = results(client, "quarry")
-    third = results(client, "quarry", page=3)
+    pages = [results(client, "quarry", page=number) for number in (1, 2, 3)]
 
-    assert len(found_titles(first)) == 2
-    assert "5 articles found." in first
-    assert 'href="?q=quarry&amp;page=2"' in first
-    assert found_titles(third) == ["Quarry news 4"]
+    assert [len(found_titles(page)) for page in pages] == [2, 2, 1]
+    assert "5 articles found." in pages[0]
+    assert 'href="?q=quarry&amp;page=2"' in pages[0]
+    found = sorted(title for page in pages for title in found_titles(page))
+    assert found == [f"Quarry news {day}" for day in range(5)]
+    # Past the last page: the last.
+    assert found_titles(results(client, "quarry", page=9)) == found_titles(pages[2])
 
 
 def test_search_pages_are_not_kept_in_the_page_cache(client):
@@ -198,8 +200,9 @@ def test_search_results_cost_a_fixed_number_of_queries(client, django_assert_max
         article = ArticleFactory(title=f"Quarry {n}")
         CommentFactory(article=article)
 
-    # Count, results, bylines, section navigation, comment counts.
-    with django_assert_max_num_queries(5):
+    # Count, results (on SQLite: the index, then the articles), bylines, section
+    # navigation, comment counts.
+    with django_assert_max_num_queries(6):
         page = results(client, "quarry")
     assert "1 comment" in page
 
