@@ -8,10 +8,11 @@ password-protected articles are never found, whatever the index holds. Each resu
 `search_rank` and `search_excerpt`, a passage of the body with the matched words between
 MARK_START and MARK_END; `highlighted()` turns it into HTML with only our <mark> elements.
 
-PostgreSQL: a weighted tsvector (title A, standfirst B, body C) computed by an expression
-that a GIN index holds (migration 0002 builds the same expression: `document()`), ranked
-by ts_rank and excerpted with ts_headline. Its parser reads HTML tags as tokens of their own
-that the configuration does not index, so the stored HTML body needs no plain copy.
+PostgreSQL: a weighted tsvector (title A, standfirst B, body C) that the database keeps in
+the stored generated column `search_document` under a GIN index (migration 0002; the model
+does not declare it, SQLite having no such type), ranked by ts_rank and excerpted with
+ts_headline. Its parser reads HTML tags as tokens of their own that the configuration does
+not index, so the stored HTML body needs no plain copy.
 
 SQLite: the FTS5 table `article_search` (rowid = the article's id), ranked by bm25 with the
 same weights and excerpted with snippet(). It holds the body as plain text, made in Python
@@ -22,7 +23,12 @@ could only copy the HTML and would index tag and attribute names ("href", "stron
 import html
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import F
 from django.db.models.expressions import RawSQL
@@ -53,13 +59,13 @@ def _backend():
 # PostgreSQL ----------------------------------------------------------------------------
 
 
+DOCUMENT_COLUMN = "search_document"
+
+
 def document():
-    """The weighted text of an article, as the GIN index "article_search" holds it."""
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("standfirst", weight="B", config=CONFIG)
-        + SearchVector("body", weight="C", config=CONFIG)
-    )
+    """The weighted text of an article, as its generated column holds it."""
+    column = f"{connection.ops.quote_name(Article._meta.db_table)}.{DOCUMENT_COLUMN}"
+    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
 
 
 class PostgreSQLSearch:
