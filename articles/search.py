@@ -76,7 +76,7 @@ class PostgreSQLSearch:
 
     @staticmethod
     def connect():
-        """Nothing to keep in sync: the index is of an expression over the article."""
+        """Nothing to keep in sync: the database computes the generated column itself."""
 
     @staticmethod
     def search(terms):
