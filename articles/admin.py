@@ -51,7 +51,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "category",
         "view_link",
     ]
-    list_filter = [EditorialStateFilter, "status", "published_at", "category"]
+    list_filter = [EditorialStateFilter, "status", "is_lead_story", "published_at", "category"]
     search_fields = ["title", "standfirst", "slug", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -64,7 +64,10 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Featured image", {"fields": ["featured_image"]}),
-        ("Publishing", {"fields": ["status", "published_at", "category", "tags"]}),
+        (
+            "Publishing",
+            {"fields": ["status", "published_at", "category", "tags", "is_lead_story", "password"]},
+        ),
         ("Comments", {"fields": ["comments_open"]}),
         (
             "Republished from elsewhere",

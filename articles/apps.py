@@ -9,7 +9,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from pagecache.generation import new_release
 
-        from . import signals
+        from . import search, signals
 
         signals.connect()
+        search.connect()
         post_migrate.connect(new_release, sender=self, dispatch_uid="articles.new_release")

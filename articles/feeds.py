@@ -1,4 +1,7 @@
-"""RSS 2.0 and Atom feeds of published articles, site-wide and per category."""
+"""RSS 2.0 and Atom feeds of published articles, site-wide, per category and per tag.
+
+Password-protected articles are left out: a feed would carry their summary to anyone.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -6,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
-from .models import Article, Category
+from .models import Article, Category, Tag
 
 FEED_LENGTH = 20
 
@@ -20,8 +23,11 @@ class LatestArticlesFeed(Feed):
     def link(self):
         return reverse("articles:front")
 
+    def articles(self):
+        return Article.objects.published().unprotected().with_bylines()
+
     def items(self):
-        return Article.objects.published().with_bylines()[:FEED_LENGTH]
+        return self.articles()[:FEED_LENGTH]
 
     def item_title(self, article):
         return article.title
@@ -69,7 +75,7 @@ class CategoryFeed(LatestArticlesFeed):
         return category.description or f"The latest articles in {category.name}."
 
     def items(self, category):
-        return Article.objects.published().with_bylines().filter(category=category)[:FEED_LENGTH]
+        return self.articles().filter(category=category)[:FEED_LENGTH]
 
 
 class CategoryAtomFeed(CategoryFeed):
@@ -77,3 +83,27 @@ class CategoryAtomFeed(CategoryFeed):
 
     def subtitle(self, category):
         return self.description(category)
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"{tag.name} – {settings.SITE_NAME}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def description(self, tag):
+        return f"The latest articles tagged {tag.name}."
+
+    def items(self, tag):
+        return self.articles().filter(tags=tag)[:FEED_LENGTH]
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, tag):
+        return self.description(tag)

@@ -17,9 +17,10 @@ from pagecache.fragments import shared
 
 def shared_article_html(request, article, *, preview=False):
     """The article's parts of its page, for this request's scheme and host: "head" (the
-    canonical link, Open Graph tags and JSON-LD, or a preview's noindex) and "article"
-    (the <article> element). A plain dict, so that what a release stores in the shared
-    cache names no class of ours that a later release might rename."""
+    canonical link, Open Graph tags and JSON-LD, or a preview's noindex), "article"
+    (the <article> element, its tags included) and "sequence" (links to the previous and
+    next published articles; empty in a preview). A plain dict, so that what a release
+    stores in the shared cache names no class of ours that a later release might rename."""
     # Absolute (the canonical link, Open Graph, JSON-LD): the host belongs to the key.
     canonical_url = request.build_absolute_uri(article.get_absolute_url())
     if preview:
@@ -34,8 +35,22 @@ def shared_article_html(request, article, *, preview=False):
 
 
 def _render(request, article, canonical_url, *, preview):
-    context = {"article": article, "canonical_url": canonical_url, "preview": preview}
+    context = {
+        "article": article,
+        "canonical_url": canonical_url,
+        "preview": preview,
+        "tags": list(article.tags.only("name", "slug")),
+    }
+    if preview:
+        sequence = ""
+    else:
+        sequence = render_to_string(
+            "articles/_sequence.html",
+            {"previous": article.previous_published(), "next": article.next_published()},
+            request=request,
+        )
     return {
         "head": render_to_string("articles/_detail_head.html", context, request=request),
         "article": render_to_string("articles/_detail_article.html", context, request=request),
+        "sequence": sequence,
     }

@@ -84,6 +84,9 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
@@ -93,6 +96,16 @@ class ArticleQuerySet(models.QuerySet):
         """
         now = now or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+
+    def unprotected(self):
+        """Without a password: what may be shown in full to anyone, in feeds, the sitemap
+        and search (a protected article shows readers its title and a password form)."""
+        return self.filter(password="")
+
+    def lead_story(self, now=None):
+        """The story the front page leads with: the newest published one editors marked
+        as the lead story, else None (then the newest leads)."""
+        return self.published(now).filter(is_lead_story=True).order_by("-published_at", "-id")
 
     def scheduled(self, now=None):
         now = now or timezone.now()
@@ -178,6 +191,21 @@ class Article(models.Model):
     )
     original_url = models.URLField("original URL", max_length=500, blank=True)
     comments_open = models.BooleanField(default=True)
+    is_lead_story = models.BooleanField(
+        "lead story",
+        default=False,
+        help_text="The front page leads with the newest published lead story, larger; "
+        "with none, the newest story leads.",
+    )
+    # Kept as given, as WordPress keeps post passwords: editors read it back to pass it
+    # on, and an imported post keeps the one its readers were told. It guards an
+    # article, not an account; the unlock cookie carries only a digest of it.
+    password = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Readers see the headline and a password form until they enter it. "
+        "Kept out of feeds, the sitemap and search.",
+    )
     # Where the article came from in a WordPress import, so old links keep working.
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
     wordpress_path = models.CharField(max_length=500, blank=True, db_index=True)
@@ -192,6 +220,7 @@ class Article(models.Model):
                 name="published_article_has_date",
             ),
         ]
+        # Also walked both ways from an article for its previous and next.
         indexes = [models.Index(fields=["status", "-published_at"])]
 
     def __str__(self):
@@ -260,6 +289,27 @@ class Article(models.Model):
         if self.is_scheduled:
             return "Scheduled"
         return self.get_status_display()
+
+    @property
+    def is_protected(self):
+        return bool(self.password)
+
+    def previous_published(self):
+        """The published article just before this one (by date), or None."""
+        older = Q(published_at__lt=self.published_at) | Q(
+            published_at=self.published_at, pk__lt=self.pk
+        )
+        # The plain bound lets the index start its walk at this article.
+        candidates = Article.objects.published().filter(published_at__lte=self.published_at)
+        return candidates.filter(older).order_by("-published_at", "-id").first()
+
+    def next_published(self):
+        """The published article just after this one (by date), or None."""
+        newer = Q(published_at__gt=self.published_at) | Q(
+            published_at=self.published_at, pk__gt=self.pk
+        )
+        candidates = Article.objects.published().filter(published_at__gte=self.published_at)
+        return candidates.filter(newer).order_by("published_at", "id").first()
 
     def load_bylines(self):
         """Fetch this article's category and byline authors, as with_bylines() does for a

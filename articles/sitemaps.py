@@ -1,13 +1,14 @@
 from django.contrib.sitemaps import Sitemap
 
-from .models import Article, Author, Category
+from .models import Article, Author, Category, Tag
 
 
 class ArticleSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Article.objects.published().order_by("-published_at", "-id")
+        # A protected article's page is its password form: nothing to index.
+        return Article.objects.published().unprotected().order_by("-published_at", "-id")
 
     def lastmod(self, article):
         return article.updated_at
@@ -27,4 +28,16 @@ class AuthorSitemap(Sitemap):
         return Author.objects.filter(articles__in=Article.objects.published()).distinct()
 
 
-sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap, "authors": AuthorSitemap}
+class TagSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
+
+
+sitemaps = {
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}

@@ -53,6 +53,15 @@ urlpatterns = [
         name="category_atom",
     ),
     path(
+        "tag/<slug:slug>/",
+        cache_public_page(views.TagView.as_view(), query={"page"}),
+        name="tag",
+    ),
+    path("tag/<slug:slug>/feed/", require_safe(feeds.TagFeed()), name="tag_feed"),
+    path("tag/<slug:slug>/feed/atom/", require_safe(feeds.TagAtomFeed()), name="tag_atom"),
+    path("search/", views.search_page, name="search"),
+    path("unlock/<int:pk>/", views.unlock_article, name="unlock"),
+    path(
         "author/<slug:slug>/",
         cache_public_page(views.AuthorView.as_view(), query={"page"}),
         name="author",

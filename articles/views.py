@@ -1,21 +1,31 @@
 import datetime
+from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 
+from . import protection
+from .forms import ArticlePasswordForm, SearchForm
 from .fragments import shared_article_html
-from .models import Article, Author, Category
+from .models import Article, Author, Category, Tag
+from .search import search
 
 
-class FrontPageView(ListView):
+class ListingView(ListView):
+    """Published articles, newest first, paginated: the front page and the sections."""
+
     template_name = "articles/front.html"
     context_object_name = "articles"
 
@@ -26,7 +36,38 @@ class FrontPageView(ListView):
         return Article.objects.published().with_bylines()
 
 
-class CategoryView(FrontPageView):
+class FrontPageView(ListingView):
+    """The latest articles, led on the first page by the lead story: the newest one
+    editors marked as such, else the newest of all, shown larger."""
+
+    def get(self, request, *args, **kwargs):
+        if "s" in request.GET:
+            # WordPress searched at /?s=: old links and bookmarks find our search.
+            query = urlencode({"q": request.GET["s"]})
+            return HttpResponseRedirect(f"{reverse('articles:search')}?{query}", status=301)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        self.marked_lead = Article.objects.lead_story().with_bylines().first()
+        articles = super().get_queryset()
+        if self.marked_lead is not None:
+            # Kept out of the list on every page, so that pages do not shift by one.
+            articles = articles.exclude(pk=self.marked_lead.pk)
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead = None
+        if context["page_obj"].number == 1:
+            lead = self.marked_lead
+            if lead is None and context["articles"]:
+                lead, *rest = context["articles"]
+                context["articles"] = rest
+        context["lead"] = lead
+        return context
+
+
+class CategoryView(ListingView):
     template_name = "articles/category.html"
 
     def get_queryset(self):
@@ -37,7 +78,18 @@ class CategoryView(FrontPageView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
-class AuthorView(FrontPageView):
+class TagView(ListingView):
+    template_name = "articles/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(ListingView):
     template_name = "articles/author.html"
 
     def get_queryset(self):
@@ -78,16 +130,30 @@ def archive_index(request):
     return render(request, "articles/archive.html", {"months": months})
 
 
-def render_article(request, article, *, preview=False, status=200, **extra_context):
+def render_article(
+    request, article, *, preview=False, status=200, password_form=None, **extra_context
+):
     """The article's page. `extra_context` is for what other parts of the page read, such
-    as the comments area's form sent back with its errors (see comment_section)."""
+    as the comments area's form sent back with its errors (see comment_section).
+
+    A protected article not unlocked by this reader shows its headline and the password
+    form (`password_form`, sent back with its error) instead, whatever the caller wanted.
+    """
+    if not preview and not protection.is_unlocked(request, article):
+        form = password_form or ArticlePasswordForm(article=article, request=request)
+        context = {"article": article, "password_form": form}
+        return render(request, "articles/protected.html", context, status=status)
     context = {
         "article": article,
         "article_html": shared_article_html(request, article, preview=preview),
         "preview": preview,
         **extra_context,
     }
-    return render(request, "articles/detail.html", context, status=status)
+    response = render(request, "articles/detail.html", context, status=status)
+    if article.is_protected:
+        # Unlocked for this reader alone: never the shared page cache's to keep.
+        patch_cache_control(response, private=True)
+    return response
 
 
 def article_detail(request, year, month, day, slug):
@@ -105,6 +171,46 @@ def article_detail(request, year, month, day, slug):
         # engines) to the one canonical address.
         return redirect(article, permanent=True)
     return render_article(request, article)
+
+
+@require_POST
+def unlock_article(request, pk):
+    """The password form of a protected article: the right password unlocks it for this
+    browser (a cookie for this article alone) and leads back to it."""
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    if not article.is_protected:
+        return HttpResponseRedirect(article.get_absolute_url(), status=HTTPStatus.SEE_OTHER)
+    form = ArticlePasswordForm(request.POST, article=article, request=request)
+    if not form.is_valid():
+        status = HTTPStatus.TOO_MANY_REQUESTS if form.too_many_attempts else HTTPStatus.FORBIDDEN
+        return render_article(request, article, status=status, password_form=form)
+    response = HttpResponseRedirect(article.get_absolute_url(), status=HTTPStatus.SEE_OTHER)
+    protection.unlock(response, article)
+    return response
+
+
+# Not in the page cache: it keeps canonical addresses, whose number the content bounds,
+# and a search's address is whatever anyone types. Each search is rendered for its reader
+# (an index lookup, the page's bylines and the comment counts), marked private.
+@require_safe
+@cache_control(private=True, max_age=0, must_revalidate=True)
+def search_page(request):
+    """/search/?q=: published articles matching the words, best first, with excerpts."""
+    form = SearchForm(request.GET)
+    terms = form.cleaned_data["q"] if form.is_valid() else ""
+    page = None
+    if terms:
+        page = Paginator(search(terms), settings.ARTICLES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    context = {
+        "form": form,
+        "terms": terms,
+        "page_obj": page,
+        "articles": page.object_list if page is not None else [],
+    }
+    status = HTTPStatus.OK if form.is_valid() else HTTPStatus.BAD_REQUEST
+    return render(request, "articles/search.html", context, status=status)
 
 
 @never_cache

@@ -1,6 +1,7 @@
 """RSS of approved comments: site-wide, and per article.
 
 Authors appear by name only: author_email is always None, so no address reaches a feed.
+Comments on password-protected articles are left out, as the articles are.
 """
 
 from django.conf import settings
@@ -28,7 +29,7 @@ class LatestCommentsFeed(Feed):
     def comments(self):
         return (
             Comment.objects.approved()
-            .filter(article__in=Article.objects.published())
+            .filter(article__in=Article.objects.published().unprotected())
             .select_related("article")
             .only(
                 "id",
@@ -68,7 +69,7 @@ class LatestCommentsFeed(Feed):
 
 class ArticleCommentsFeed(LatestCommentsFeed):
     def get_object(self, request, article_id):
-        return get_object_or_404(Article.objects.published(), pk=article_id)
+        return get_object_or_404(Article.objects.published().unprotected(), pk=article_id)
 
     def title(self, obj=None):
         return f"Comments on “{obj.title}”"

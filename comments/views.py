@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from articles import protection
 from articles.models import Article
 from articles.views import render_article
 from newsroom.client_ip import client_ip
@@ -46,6 +47,10 @@ class Unposted:
 def post_comment(request, article_id):
     """Store a valid comment, its status decided by the moderation policy; then redirect."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
+    if not protection.is_unlocked(request, article):
+        # Only readers who entered the password may read, so comment on, the article:
+        # anyone else is shown its password form.
+        return render_article(request, article, status=HTTPStatus.FORBIDDEN)
     if not article.comments_are_open():
         return _comments_closed(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
@@ -115,6 +120,8 @@ def _comment_csrf_failure(request, reason, article_id):
     article = Article.objects.published().filter(pk=article_id).first()
     if article is None:
         return None
+    if not protection.is_unlocked(request, article):
+        return render_article(request, article, status=HTTPStatus.FORBIDDEN)
     if not article.comments_are_open():
         return _comments_closed(request, article)
     # Unbound: shown as typed, not judged; it is judged when posted again.

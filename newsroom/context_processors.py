@@ -18,4 +18,5 @@ def _site_links(script_prefix):
         "feed": reverse("articles:feed"),
         "atom": reverse("articles:atom"),
         "archive": reverse("articles:archive"),
+        "search": reverse("articles:search"),
     }

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Author, Category
+from articles.models import Article, ArticleAuthor, Author, Category, Tag
 from comments.models import Comment
 
 
@@ -79,3 +79,11 @@ class PendingCommentFactory(CommentFactory):
     moderation_reason = "First comment from this address."
     ip_address = factory.Sequence(lambda n: f"203.0.113.{n % 250 + 1}")
     user_agent = "Mozilla/5.0 (X11; Linux x86_64)"
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")

@@ -147,7 +147,8 @@ def _write_article(w, article, site_url, offset):
         f"<wp:post_name>{cdata(article.slug)}</wp:post_name>\n"
         f"<wp:status>{status}</wp:status>\n<wp:post_parent>0</wp:post_parent>\n"
         "<wp:menu_order>0</wp:menu_order>\n<wp:post_type>post</wp:post_type>\n"
-        "<wp:post_password></wp:post_password>\n<wp:is_sticky>0</wp:is_sticky>\n"
+        f"<wp:post_password>{cdata(article.password)}</wp:post_password>\n"
+        f"<wp:is_sticky>{int(article.is_lead_story)}</wp:is_sticky>\n"
     )
     if article.category:
         w(

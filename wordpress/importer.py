@@ -385,8 +385,8 @@ class WxrImporter:
             status = Article.Status.DRAFT
             self.summary.notes["published posts without a date imported as drafts"] += 1
         if item.password and status == Article.Status.PUBLISHED:
-            status = Article.Status.DRAFT
-            self.summary.notes["password-protected posts imported as drafts"] += 1
+            # Published behind its password, as on WordPress: the old link shows the form.
+            self.summary.notes["password-protected posts (kept behind their password)"] += 1
 
         converted = convert_post_content(item.content)
         self.summary.dropped_shortcodes.update(converted.dropped_shortcodes)
@@ -408,6 +408,9 @@ class WxrImporter:
             status=status,
             published_at=published_at,
             comments_open=item.comment_status != "closed",
+            password=item.password[: Article._meta.get_field("password").max_length],
+            # Sticky posts led WordPress's front page; the newest leads ours.
+            is_lead_story=item.is_sticky == "1",
             wordpress_id=item.post_id,
             wordpress_path=path[:500],
         )

@@ -132,6 +132,8 @@ class WxrItem:
     post_date_gmt: str = ""
     post_name: str = ""
     password: str = ""
+    # "1" for a sticky post, which WordPress keeps at the top of the front page.
+    is_sticky: str = "0"
     comment_status: str = "open"
     # An attachment's file, where the old site served it.
     attachment_url: str = ""
@@ -259,6 +261,7 @@ def _item(element):
         "wp:post_date_gmt": "post_date_gmt",
         "wp:post_name": "post_name",
         "wp:post_password": "password",
+        "wp:is_sticky": "is_sticky",
         "wp:comment_status": "comment_status",
         "wp:attachment_url": "attachment_url",
     }

@@ -7,6 +7,7 @@ from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import search
 from articles.models import Category
 from pagecache.fragments import shared
 
@@ -50,6 +51,12 @@ def news_article_data(context, article, url):
         "url": url,
         "mainEntityOfPage": url,
     }
+
+
+@register.filter
+def highlighted(excerpt):
+    """A search result's excerpt: its text escaped, the matched words in <mark>."""
+    return search.highlighted(excerpt)
 
 
 @register.simple_tag

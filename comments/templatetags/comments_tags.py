@@ -7,6 +7,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django import template
+from django.db.models import Count
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +22,7 @@ from comments.fragments import (
     shared_comment_list,
     shared_empty_form,
 )
+from comments.models import Comment
 from comments.threads import DEFAULT_ORDER, ORDERS, CommentThreads
 from pagecache.middleware import not_canonical
 
@@ -161,6 +163,44 @@ def _highlighted_comment(request):
     if wanted is None or wanted >= 2**63 or not request.user.has_perm("comments.moderate_comment"):
         return None
     return wanted
+
+
+@register.simple_tag
+def comment_counts(*listed):
+    """Give each article of a listing its `approved_comment_count`, in one query for all.
+
+    `listed`: articles, or lists of them (None ignored), e.g. a page's lead and its list:
+    {% comment_counts lead articles %}. Outputs nothing.
+    """
+    articles = []
+    for item in listed:
+        if item is None or item == "":
+            continue
+        articles.extend([item] if hasattr(item, "pk") else item)
+    if not articles:
+        return ""
+    counts = dict(
+        Comment.objects.approved()
+        .filter(article__in=[article.pk for article in articles])
+        .values("article")
+        .annotate(count=Count("id"))
+        .values_list("article", "count")
+        .order_by()
+    )
+    for article in articles:
+        article.approved_comment_count = counts.get(article.pk, 0)
+    return ""
+
+
+@register.simple_tag
+def comment_count_link(article):
+    """ "N comments", linking to the article's comments area (after {% comment_counts %});
+    "" for a protected article, whose comments only those who unlocked it may read, so
+    that a listing can write `{% comment_count_link article as link %}{% if link %}`."""
+    count = getattr(article, "approved_comment_count", None)
+    if article.is_protected or count is None:
+        return ""
+    return render_to_string("comments/_count_link.html", {"article": article, "count": count})
 
 
 # As many hues as static/css/site.css defines .avatar-hue-N classes for.

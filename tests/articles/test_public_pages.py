@@ -180,6 +180,17 @@ def test_article_page_ends_with_the_comments_section(client):
     assert page.index('</article>\n<section id="comments"') < page.index("</main>")
 
 
+def test_comments_section_follows_the_links_to_the_previous_and_next_articles(client):
+    older = ArticleFactory(published_at=timezone.now() - timedelta(days=3))
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=2))
+
+    page = client.get(article.get_absolute_url()).content.decode()
+
+    assert page.index("</article>") < page.index('class="article-sequence"')
+    assert page.index(older.get_absolute_url()) < page.index('<section id="comments"')
+    assert page.index('</nav>\n<section id="comments"') < page.index("</main>")
+
+
 def test_author_page_shows_the_bio(client, newsroom):
     page = client.get(reverse("articles:author", kwargs={"slug": "mara-okafor"})).content.decode()
 

@@ -8,8 +8,9 @@ from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
-# Page count, articles, their bylines (one prefetch), the section navigation.
-FRONT_PAGE_QUERIES = 4
+# Page count, articles, their bylines (one prefetch), the section navigation, the marked
+# lead story (none here), the approved comment counts of the listing.
+FRONT_PAGE_QUERIES = 6
 
 
 def test_front_page_with_one_article_runs_a_fixed_number_of_queries(
@@ -32,6 +33,22 @@ def test_front_page_with_many_articles_authors_and_sections_runs_the_same_querie
         assert client.get("/").status_code == 200
 
 
+def test_front_page_with_a_marked_lead_story_adds_its_bylines_alone(
+    client, django_assert_num_queries
+):
+    authors = AuthorFactory.create_batch(3)
+    for _ in range(12):
+        ArticleFactory(authors=authors, category=CategoryFactory())
+    ArticleFactory(is_lead_story=True, authors=authors)
+
+    # The lead's bylines: the one query more.
+    with django_assert_num_queries(FRONT_PAGE_QUERIES + 1):
+        assert client.get("/").status_code == 200
+    # The section navigation is a shared fragment by then: one query less.
+    with django_assert_num_queries(FRONT_PAGE_QUERIES):
+        assert client.get("/?page=2").status_code == 200
+
+
 def _article_page_queries(client, article):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(article.get_absolute_url()).status_code == 200
@@ -48,8 +65,9 @@ def test_article_page_costs_the_same_with_one_author_or_many(client, django_asse
         assert client.get(many.get_absolute_url()).status_code == 200
 
 
-# Article, its bylines, the section navigation, and the comments section's own query.
-ARTICLE_PAGE_QUERIES = 4
+# Article, its bylines, its tags, the previous and the next article, the section
+# navigation, and the comments section's own query.
+ARTICLE_PAGE_QUERIES = 7
 
 
 def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):

@@ -135,3 +135,17 @@ def test_export_maps_statuses_to_wordpress_values(site):
 
 def test_cdata_end_marker_in_text_is_split_across_sections():
     assert cdata("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>"
+
+
+def test_an_article_keeps_its_password_and_lead_through_export_and_import(tmp_path):
+    ArticleFactory(slug="closed-session", password="harbour <&> ]]> gate", is_lead_story=True)
+    path = tmp_path / "backup.xml"
+    call_command("export_wxr", str(path), stderr=StringIO())
+    _empty_the_database()
+
+    call_command("import_wxr", str(path), stdout=StringIO())
+
+    article = Article.objects.get(slug="closed-session")
+    assert article.is_published
+    assert article.password == "harbour <&> ]]> gate"
+    assert article.is_lead_story

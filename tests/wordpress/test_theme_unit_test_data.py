@@ -23,7 +23,8 @@ def _expected():
         if item.findtext(f"{WP}post_type") != "post":
             continue
         status = item.findtext(f"{WP}status")
-        if status in ("publish", "future") and not item.findtext(f"{WP}post_password"):
+        if status in ("publish", "future"):
+            # Password-protected posts too: published behind their password.
             articles[status] += 1
         elif status in ("publish", "future", "draft", "pending", "private"):
             articles["draft"] += 1
@@ -105,10 +106,28 @@ def test_pending_comment_is_not_shown_on_its_article(imported, client):
     assert pending.body_html not in response.content.decode()
 
 
-def test_password_protected_post_is_not_published(imported):
+def test_password_protected_post_is_published_behind_its_password(imported, client):
     article = Article.objects.get(slug="template-password-protected")
 
-    assert article.status == Article.Status.DRAFT
+    assert article.is_published
+    assert article.password == "enter"
+    response = client.get(article.wordpress_path, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Template: Password Protected" in page
+    assert 'type="password"' in page
+    assert "This content, comments, pingbacks, and trackbacks should not be visible" not in page
+    assert "This comment should not be visible until the password is entered." not in page
+
+
+def test_the_password_of_the_export_unlocks_the_imported_post(imported, client):
+    article = Article.objects.get(slug="template-password-protected")
+
+    client.post(f"/unlock/{article.pk}/", {"password": "enter"})
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "This content, comments, pingbacks, and trackbacks should not be visible" in page
+    assert "This comment should not be visible until the password is entered." in page
 
 
 def test_old_links_of_published_articles_lead_to_them(imported, client):
@@ -130,3 +149,9 @@ def test_old_links_of_drafts_and_scheduled_articles_stay_not_found(imported, cli
         assert client.get(f"/?p={article.wordpress_id}").status_code == 404
         if article.wordpress_path:
             assert client.get(article.wordpress_path).status_code == 404
+
+
+def test_the_sticky_post_is_the_lead_story(imported):
+    assert list(Article.objects.filter(is_lead_story=True).values_list("slug", flat=True)) == [
+        "template-sticky"
+    ]
