@@ -237,3 +237,32 @@ def test_an_image_featured_on_an_article_cannot_be_deleted(featured):
 
     with pytest.raises(ProtectedError):
         image.delete()
+
+
+def test_the_lead_story_shows_its_image_first_and_the_teasers_under_it_load_lazily(
+    client, featured
+):
+    _, image = featured
+    ArticleFactory(
+        title="Older story",
+        featured_image=stored_image(size=(900, 600)),
+        published_at=image.uploaded_at.replace(year=2020),
+    )
+
+    html = client.get("/").content.decode()
+
+    lead = html[html.index('<article class="lead-story">') : html.index("</article>")]
+    [lead_image] = img_tags(lead)
+    assert 'fetchpriority="high"' in lead_image and 'width="2000"' in lead_image
+    assert [tag for tag in img_tags(html) if "fetchpriority" in tag] == [lead_image]
+
+
+def test_a_password_protected_article_shows_no_featured_image_anywhere(client, featured):
+    article, _ = featured
+    article.password = "harbour"
+    article.save()
+
+    for url in ("/", article.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "/media/" not in html, url
+    assert "og:image" not in client.get(article.get_absolute_url()).content.decode()
