@@ -78,6 +78,12 @@ def archive_index(request):
     return render(request, "articles/archive.html", {"months": months})
 
 
+def answer_with_status(request, status):
+    """Said by a part of the article page while it is rendered (the comments area showing
+    a refused comment again, comments/unposted.py): the page answers with `status`."""
+    request._article_page_status = status
+
+
 def render_article(request, article, *, preview=False, status=200, **extra_context):
     """The article's page. `extra_context` is for what other parts of the page read, such
     as the comments area's form sent back with its errors (see comment_section)."""
@@ -87,7 +93,11 @@ def render_article(request, article, *, preview=False, status=200, **extra_conte
         "preview": preview,
         **extra_context,
     }
-    return render(request, "articles/detail.html", context, status=status)
+    response = render(request, "articles/detail.html", context, status=status)
+    told = getattr(request, "_article_page_status", None)
+    if told is not None and status == 200:
+        response.status_code = told
+    return response
 
 
 def article_detail(request, year, month, day, slug):

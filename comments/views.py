@@ -10,13 +10,14 @@ from articles.models import Article
 from articles.views import render_article
 from newsroom.client_ip import client_ip
 
-from . import cookies, throttle
+from . import cookies, throttle, unposted
 from .forms import CommentForm, typed_values
 from .fragments import comment_places, comments_page_query
 from .models import Comment
 from .moderation import moderate
 from .rendering import render_comment_body
 from .threads import CommentThreads
+from .unposted import Unposted
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
 COOKIE_MISSING = (
@@ -24,17 +25,6 @@ COOKIE_MISSING = (
     "may be blocked, or were cleared while the page was open). Your comment is below: post "
     "it again. If this message comes back, allow cookies for this site."
 )
-
-
-@dataclass(frozen=True)
-class Unposted:
-    """Why a comment was not posted, shown where no form is, with the text as written."""
-
-    message: str
-    text: str = ""
-
-    def __str__(self):
-        return self.message
 
 
 @require_POST
@@ -45,7 +35,7 @@ def post_comment(request, article_id):
         return _comments_closed(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
-        return render_article(request, article, status=HTTPStatus.BAD_REQUEST, comment_form=form)
+        return _refused(request, article, HTTPStatus.BAD_REQUEST, comment_form=form)
     if "preview" in request.POST:
         # Shown, never stored: no flood slot claimed, no moderation, no mail.
         form.previewed = _preview_node(form.build_comment(ip_address=None, user_agent=""))
@@ -58,7 +48,7 @@ def post_comment(request, article_id):
     refusal = throttle.refusal_for(comment)
     if refusal is not None:
         form.add_error(None, refusal.message)
-        return render_article(request, article, status=refusal.status, comment_form=form)
+        return _refused(request, article, refusal.status, comment_form=form)
 
     moderate(comment, form.evidence).apply_to(comment)
     with transaction.atomic():
@@ -80,10 +70,31 @@ def post_comment(request, article_id):
     return response
 
 
+def _refused(request, article, status, *, comment_form=None, values=None, comment_refusal=None):
+    """A comment not posted: the browser is sent (303) to the article showing it again
+    with its errors, a page it can reload without sending the form again (unposted.py);
+    or, if the cache keeps nothing, that page is the answer to the POST itself."""
+    location = unposted.keep(
+        request, article, status=status, form=comment_form, values=values, refusal=comment_refusal
+    )
+    if location is not None:
+        return HttpResponseRedirect(location, status=HTTPStatus.SEE_OTHER)
+    if values is not None:
+        # Unbound: shown as typed, not judged; it is judged when posted again.
+        comment_form = CommentForm(article, user=request.user, initial=values)
+    return render_article(
+        request,
+        article,
+        status=status,
+        comment_form=comment_form,
+        comment_refusal=comment_refusal,
+    )
+
+
 def _comments_closed(request, article):
     # Nowhere to post it again: the reader gets their text back to keep.
     refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
-    return render_article(request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal)
+    return _refused(request, article, HTTPStatus.FORBIDDEN, comment_refusal=refusal)
 
 
 @dataclass(frozen=True)
@@ -111,13 +122,11 @@ def _comment_csrf_failure(request, reason, article_id):
         return None
     if not article.comments_are_open():
         return _comments_closed(request, article)
-    # Unbound: shown as typed, not judged; it is judged when posted again.
-    form = CommentForm(article, user=request.user, initial=typed_values(request.POST))
-    return render_article(
+    return _refused(
         request,
         article,
-        status=HTTPStatus.FORBIDDEN,
-        comment_form=form,
+        HTTPStatus.FORBIDDEN,
+        values=typed_values(request.POST),
         comment_refusal=Unposted(COOKIE_MISSING),
     )
 
