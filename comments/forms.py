@@ -344,6 +344,12 @@ class CommentForm(forms.Form):
         )
 
 
+class CommentEditForm(forms.Form):
+    """Its author's new text for a comment, checked as the text of a new comment is."""
+
+    comment = CommentForm.base_fields["comment"]
+
+
 # What a reader typed, to show again in a new form (not the honeypot).
 SHOWN_AGAIN = ("comment", "name", "email", "url", "parent", "timestamp")
 

@@ -49,11 +49,20 @@ def comments_page_query(page_number, reply_to=None):
 
 
 def render_comment_list(
-    threads, page_number, *, article_url, comments_open, preview=False, reply_form=None
+    threads,
+    page_number,
+    *,
+    article_url,
+    comments_open,
+    preview=False,
+    reply_form=None,
+    own_changeable=frozenset(),
 ):
     """One page of `threads` (comments.threads.CommentThreads) as readers see it.
 
     `reply_form`: (comment id, rendered form) to show right under that comment.
+    `own_changeable`: ids of this reader's own comments shown with Edit and Delete (never
+    in a shared list).
     """
     page = threads.page(page_number)
     reply_under, reply_form_html = reply_form or (None, "")
@@ -76,6 +85,7 @@ def render_comment_list(
         "preview": preview,
         "reply_form_under": reply_under,
         "reply_form": reply_form_html,
+        "own_changeable": own_changeable,
     }
     html = render_to_string("comments/list.html", context) if page.object_list else ""
     return CommentList(html, threads.approved_count, page.number)

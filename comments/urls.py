@@ -9,6 +9,8 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:pk>/", views.comment_permalink, name="permalink"),
+    path("<int:pk>/edit/", views.edit_comment, name="edit"),
+    path("<int:pk>/delete/", views.delete_comment, name="delete"),
     path("feed/", require_safe(LatestCommentsFeed()), name="feed"),
     path("feed/<int:article_id>/", require_safe(ArticleCommentsFeed()), name="article_feed"),
 ]

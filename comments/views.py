@@ -1,20 +1,22 @@
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST, require_safe
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.models import Article
 from articles.views import render_article
 from newsroom.client_ip import client_ip
 
 from . import cookies, throttle, unposted
-from .forms import CommentForm, typed_values
+from .forms import CommentEditForm, CommentForm, typed_values
 from .fragments import comment_places, comments_page_query
-from .models import Comment
-from .moderation import moderate
+from .models import Comment, edit_window
+from .moderation import moderate, moderate_edit
 from .rendering import render_comment_body
 from .threads import CommentThreads
 from .unposted import Unposted
@@ -156,3 +158,90 @@ def comment_permalink(request, pk):
         pk=pk,
     )
     return HttpResponseRedirect(_comment_location(comment))
+
+
+# Editing and deleting one's own comment: only from the browser that posted it (its
+# signed cookie, comments/cookies.py), within COMMENTS_EDIT_WINDOW_MINUTES, and only a
+# comment still shown. Each request checks all three.
+
+NOT_YOURS = (
+    "This comment can only be edited or deleted from the browser that posted it, and only "
+    "for {minutes} minutes after posting."
+)
+TOO_LATE = (
+    "The time to edit this comment has passed: comments can be edited or deleted for "
+    "{minutes} minutes after posting."
+)
+NO_LONGER_SHOWN = "This comment is no longer shown, so it cannot be edited or deleted."
+
+
+def _own_comment(request, pk):
+    """The comment this browser may change, and None; or the comment and why not."""
+    comment = get_object_or_404(
+        Comment.objects.filter(article__in=Article.objects.published()).select_related("article"),
+        pk=pk,
+    )
+    minutes = settings.COMMENTS_EDIT_WINDOW_MINUTES
+    if pk not in cookies.own_comment_ids(request):
+        return comment, NOT_YOURS.format(minutes=minutes)
+    if not (comment.is_approved or comment.is_held):
+        return comment, NO_LONGER_SHOWN
+    if not comment.may_be_changed_by_author():
+        return comment, TOO_LATE.format(minutes=minutes)
+    return comment, None
+
+
+def _cannot_change(request, comment, reason):
+    return render(
+        request,
+        "comments/cannot_change.html",
+        {"article": comment.article, "reason": reason},
+        status=HTTPStatus.FORBIDDEN,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit_comment(request, pk):
+    """Its author's own comment, to edit: a page with its text and Save."""
+    comment, refused = _own_comment(request, pk)
+    if refused:
+        return _cannot_change(request, comment, refused)
+    form = CommentEditForm(
+        request.POST if request.method == "POST" else None, initial={"comment": comment.body}
+    )
+    if form.is_valid():
+        body = form.cleaned_data["comment"]
+        if body != comment.body:
+            comment.edit_by_author(body, moderate_edit(comment, body))
+        own = cookies.own_comment_ids(request)
+        return HttpResponseRedirect(_comment_location(comment, own), status=HTTPStatus.SEE_OTHER)
+    return render(
+        request,
+        "comments/edit.html",
+        {"comment": comment, "article": comment.article, "form": form, **_window(comment)},
+        status=HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_comment(request, pk):
+    """Its author's own comment, to delete: a page asking to confirm, then removed."""
+    comment, refused = _own_comment(request, pk)
+    if refused:
+        return _cannot_change(request, comment, refused)
+    if request.method == "POST":
+        comment.delete_by_author()
+        return HttpResponseRedirect(
+            f"{comment.article.get_absolute_url()}#comments", status=HTTPStatus.SEE_OTHER
+        )
+    return render(
+        request,
+        "comments/delete.html",
+        {"comment": comment, "article": comment.article, **_window(comment)},
+    )
+
+
+def _window(comment):
+    return {"editable_until": comment.submitted_at + edit_window()}

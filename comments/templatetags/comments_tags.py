@@ -129,6 +129,9 @@ def comment_section(context, article):
             comments_open=comments_open,
             preview=preview,
             reply_form=reply_form,
+            own_changeable=(
+                frozenset() if preview else threads.changeable_by_author(own_pending_ids)
+            ),
         )
         section["form_is_in_list"] = reply_form is not None
 
