@@ -17,7 +17,7 @@ from newsroom.db import insert_from_select
 from pagecache.generation import content_changed
 
 from .rendering import render_comment_body
-from .signals import comment_status_changed
+from .signals import comment_status_changed, tell_moderators_of_held_comment
 
 
 class CommentQuerySet(models.QuerySet):
@@ -429,6 +429,8 @@ class Comment(models.Model):
                     to_status, note=f"Edited by its author. {decision.reason}"[:500]
                 )
             self.save(update_fields=["body", "body_html", "edited_at", "moderation_reason"])
+            if changed and self.awaiting_moderation and settings.COMMENTS_NOTIFY_MODERATORS:
+                tell_moderators_of_held_comment(self.pk)
         return changed
 
     def delete_by_author(self):

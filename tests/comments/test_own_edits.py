@@ -230,3 +230,15 @@ def test_the_admin_shows_the_earlier_texts(client, own_comment, admin_client):
 
     assert FIRST in page.content.decode()
     assert "edits by its author" in page.content.decode().lower()
+
+
+def test_moderators_are_mailed_when_an_edit_sends_a_comment_back_to_the_queue(
+    client, own_comment, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_MODERATOR_EMAILS = ["moderators@newsroom.example"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, own_comment, CHANGED)
+
+    assert [message.to for message in mailoutbox] == [["moderators@newsroom.example"]]
+    assert CHANGED in mailoutbox[0].body
