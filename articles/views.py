@@ -130,6 +130,12 @@ def archive_index(request):
     return render(request, "articles/archive.html", {"months": months})
 
 
+def answer_with_status(request, status):
+    """Said by a part of the article page while it is rendered (the comments area showing
+    a refused comment again, comments/unposted.py): the page answers with `status`."""
+    request._article_page_status = status
+
+
 def render_article(
     request, article, *, preview=False, status=200, password_form=None, **extra_context
 ):
@@ -153,6 +159,9 @@ def render_article(
     if article.is_protected:
         # Unlocked for this reader alone: never the shared page cache's to keep.
         patch_cache_control(response, private=True)
+    told = getattr(request, "_article_page_status", None)
+    if told is not None and status == 200:
+        response.status_code = told
     return response
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 LUA_DIR = Path(__file__).resolve().parent / "wrk"
-ACCEPTED_STATUSES = {"302", "303"}  # a stored comment redirects back to the article
+# A stored comment redirects back to the article; a refused one too, but to ?unposted=,
+# which post_comments.lua counts as "303 refused".
+ACCEPTED_STATUSES = {"302", "303"}
 N = "__BENCH_N__"  # replaced by wrk with a number unique to each request
 
 

@@ -38,7 +38,7 @@ from .admin_queue import (
     shown_count,
 )
 from .fragments import HIGHLIGHT
-from .models import Comment, CommentStatusChange, Sanction
+from .models import Comment, CommentEdit, CommentStatusChange, Sanction
 from .reports_admin import ReportsMixin
 from .sanctions_admin import BanCommentersMixin
 from .threads import DISPLAY_FIELDS, CommentThreads
@@ -165,6 +165,25 @@ class StatusChangeInline(admin.TabularInline):
         return super().get_queryset(request).select_related("changed_by")
 
 
+class EditInline(admin.TabularInline):
+    """The texts its author replaced, newest first, read-only."""
+
+    model = CommentEdit
+    verbose_name = "edit by its author"
+    verbose_name_plural = "edits by its author (earlier texts)"
+    fields = ["edited_at", "previous_body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Reply",
@@ -204,7 +223,7 @@ class CommentAdmin(ReportsMixin, BanCommentersMixin, admin.ModelAdmin):
         "export_personal_data",
         "erase_personal_data",
     ]
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, EditInline]
     change_form_template = "admin/comments/comment/change_form.html"
 
     # What a commenter told us about themselves; only moderators see it.
@@ -321,6 +340,7 @@ class CommentAdmin(ReportsMixin, BanCommentersMixin, admin.ModelAdmin):
             "moderation_reason",
             "submitted_at",
             "status_changed_at",
+            "edited_at",
         ]
         if self.has_personal_data_permission(request):
             fields += self.personal_fields
@@ -335,6 +355,7 @@ class CommentAdmin(ReportsMixin, BanCommentersMixin, admin.ModelAdmin):
             "moderation_reason",
             "submitted_at",
             "status_changed_at",
+            "edited_at",
         ]
         if self.has_personal_data_permission(request):
             readonly += self.personal_fields

@@ -1,7 +1,8 @@
 import ipaddress
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register()
@@ -19,3 +20,24 @@ def trusted_proxies_are_addresses(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+# Addresses of the machine itself (0.0.0.0 as written in a runserver command line).
+LOOPBACK_HOSTS = {"", "localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104
+
+
+@register(Tags.security, deploy=True)
+def site_url_is_the_public_address(app_configs, **kwargs):
+    """Links in emails (moderation, replies) and data exports start with SITE_URL, never
+    with a request's Host header (which a client chooses). Left at the laptop default,
+    every link in every mail would lead to the recipient's own computer."""
+    parts = urlsplit(settings.SITE_URL)
+    if parts.scheme in ("http", "https") and (parts.hostname or "") not in LOOPBACK_HOSTS:
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: links in emails would not reach the site.",
+            hint="Set SITE_URL to the site's public address, such as https://news.example.com.",
+            id="comments.W001",
+        )
+    ]

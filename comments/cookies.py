@@ -71,6 +71,12 @@ def pending_comment_ids(request):
     return [pk for pk in ids if isinstance(pk, int)]
 
 
+def own_comment_ids(request):
+    """Ids of the comments this browser sent (the same cookie: every comment posted is
+    in it, whatever the policy decided), for editing and deleting one's own comment."""
+    return pending_comment_ids(request)
+
+
 def remember_pending_comment(request, response, comment):
     ids = [pk for pk in pending_comment_ids(request) if pk != comment.pk] + [comment.pk]
     _write(request, response, PENDING_COOKIE, ids[-PENDING_LIMIT:], PENDING_SALT, PENDING_MAX_AGE)

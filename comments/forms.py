@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.forms.utils import ErrorDict
 
 from .models import EMAIL_MAX_LENGTH, Comment
 from .moderation import SubmissionEvidence
@@ -199,8 +200,30 @@ class CommentForm(forms.Form):
                 for name in NOTIFY_FIELDS:
                     del self.fields[name]
 
+    @classmethod
+    def sent_back(cls, article, values, errors, *, user=None):
+        """The form a refused post sent back (comments/unposted.py), shown on a later GET:
+        what was typed (typed_values) and the errors it was refused with
+        (ErrorDict.get_json_data()), not judged again."""
+        data = {name: value for name, value in values.items() if name != "remember"}
+        if values.get("remember"):
+            data["remember"] = "on"
+        form = cls(article, data=data, user=user)
+        form.cleaned_data = {}
+        form._errors = ErrorDict()
+        for field, messages in errors.items():
+            # A field the form no longer has (the reader has since logged in): the form's.
+            name = field if field in form.fields else None
+            for message in messages:
+                form.add_error(name, ValidationError(message["message"], code=message["code"]))
+        form._describe_email_errors()
+        return form
+
     def full_clean(self):
         super().full_clean()
+        self._describe_email_errors()
+
+    def _describe_email_errors(self):
         # The email field names the privacy note in aria-describedby, and Django then adds
         # nothing of its own: without this, screen readers never hear why the address was
         # refused. "<id>_error" is the error list's id in Django's and crispy's templates.
@@ -343,6 +366,12 @@ class CommentForm(forms.Form):
             ip_address=ip_address,
             user_agent=(user_agent or "")[:500],
         )
+
+
+class CommentEditForm(forms.Form):
+    """Its author's new text for a comment, checked as the text of a new comment is."""
+
+    comment = CommentForm.base_fields["comment"]
 
 
 # What a reader typed, to show again in a new form (not the honeypot).

@@ -64,11 +64,14 @@ def render_comment_list(
     preview=False,
     reply_form=None,
     highlighted=None,
+    own_changeable=frozenset(),
 ):
     """One page of `threads` (comments.threads.CommentThreads) as readers see it.
 
     `reply_form`: (comment id, rendered form) to show right under that comment.
     `highlighted`: the id of a comment a moderator came to look at (see HIGHLIGHT).
+    `own_changeable`: ids of this reader's own comments shown with Edit and Delete (never
+    in a shared list).
     """
     page = threads.page(page_number)
     order = threads.order
@@ -102,6 +105,7 @@ def render_comment_list(
         "reply_form_under": reply_under,
         "reply_form": reply_form_html,
         "highlighted_comment": highlighted,
+        "own_changeable": own_changeable,
     }
     html = render_to_string("comments/list.html", context) if page.object_list else ""
     return CommentList(html, threads.approved_count, page.number)

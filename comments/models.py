@@ -18,7 +18,7 @@ from newsroom.links import public_url
 from pagecache.generation import content_changed
 
 from .rendering import render_comment_body
-from .signals import comment_status_changed
+from .signals import comment_status_changed, tell_moderators_of_held_comment
 
 
 class CommentQuerySet(models.QuerySet):
@@ -254,6 +254,9 @@ class CommentQuerySet(models.QuerySet):
             erasing = Comment.objects.filter(pk__in=batch.values("comment_id"))
             names = set(erasing.values_list("author_name", flat=True))
             erasing.update(**fields)
+            if remove_text:
+                # The texts its author replaced are theirs too.
+                CommentEdit.objects.filter(comment__in=erasing).delete()
             _forget_names_in_admin_history(erasing, names)
             # update() sends no signal: the erased names must leave cached pages at once.
             content_changed()
@@ -367,6 +370,9 @@ class Comment(models.Model):
     )
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Set when its author last changed the text ("(edited)" on the page); the earlier
+    # texts are in its CommentEdit rows.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     wordpress_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -494,6 +500,47 @@ class Comment(models.Model):
         """Back to the queue, as pending."""
         return self._change_status(self.Status.PENDING, by=by, note=note)
 
+    def may_be_changed_by_author(self, now=None):
+        """Whether its author may still edit or delete it: within
+        COMMENTS_EDIT_WINDOW_MINUTES of posting it, and shown (approved, or held and so
+        shown to its author). Which browser asks is the view's check (the signed cookie)."""
+        if not (self.is_approved or self.is_held):
+            return False
+        return (now or timezone.now()) < self.submitted_at + edit_window()
+
+    def edit_by_author(self, body, decision):
+        """Its author's new text, with the previous one kept in a CommentEdit row.
+
+        `decision`: the moderation policy's verdict on the comment with the new text
+        (comments.moderation.moderate). An approved comment takes it (an edit can slip in
+        what the policy would hold); a held one stays held unless the verdict is spam: an
+        edit never approves what a moderator has not. A status change is audited as any.
+        Returns whether the status changed.
+        """
+        with transaction.atomic():
+            now = timezone.now()
+            CommentEdit.objects.create(comment=self, edited_at=now, previous_body=self.body)
+            self.body = body
+            self.edited_at = now
+            changed = False
+            to_status = decision.status
+            if self.is_held and to_status != self.Status.SPAM:
+                to_status = self.status
+            if to_status != self.status:
+                self.moderation_reason = decision.reason[:255]
+                changed = self._change_status(
+                    to_status, note=f"Edited by its author. {decision.reason}"[:500]
+                )
+            self.save(update_fields=["body", "body_html", "edited_at", "moderation_reason"])
+            if changed and self.awaiting_moderation and settings.COMMENTS_NOTIFY_MODERATORS:
+                tell_moderators_of_held_comment(self.pk)
+        return changed
+
+    def delete_by_author(self):
+        """Removed at its author's request (audited as such); its replies stay, shown as
+        replies to a comment readers no longer see."""
+        return self.remove(note="Deleted by its author.")
+
     def reply_as_staff(self, body, *, by):
         """Post `body` as `by`'s reply, approved at once, as WordPress's "Approve and Reply".
 
@@ -531,6 +578,24 @@ class Comment(models.Model):
                 sender=Comment, to_status=self.Status.APPROVED, batch=batch_id, changed_by=by
             )
         return reply
+
+
+def edit_window():
+    return timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+
+
+class CommentEdit(models.Model):
+    """A text its author replaced: moderators see every earlier version."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
+    edited_at = models.DateTimeField(default=timezone.now)
+    previous_body = models.TextField("previous text")
+
+    class Meta:
+        ordering = ["-edited_at", "-id"]
+
+    def __str__(self):
+        return f"Edit of {self.comment_id} at {self.edited_at:%Y-%m-%d %H:%M}"
 
 
 # What held() and for_reader() take as held: a status a moderator set is dated

@@ -5,6 +5,7 @@ whose rules each either decide (a status and the reason, stored in `moderation_r
 or pass. Views ask `moderate()` and never hold policy of their own.
 """
 
+import copy
 import re
 from dataclasses import dataclass, replace
 
@@ -214,14 +215,22 @@ class CommentModerator:
     def returning_author(self, comment, evidence):
         if not self.auto_approve_returning:
             return None
+        # An edited comment does not vouch for itself.
+        itself = {"pk": comment.pk} if comment.pk is not None else {}
         if comment.user_id is not None:
-            returning = Comment.objects.approved().filter(user_id=comment.user_id).exists()
+            returning = (
+                Comment.objects.approved()
+                .filter(user_id=comment.user_id)
+                .exclude(**itself)
+                .exists()
+            )
         else:
             # The statuses of this author's comments, found through the address index: a
             # filter on status would have SQLite read every approved comment on the site.
             statuses = (
                 Comment.objects.by_emails([comment.author_email])
                 .filter(author_name=comment.author_name)
+                .exclude(**itself)
                 .order_by()
                 .values_list("status", flat=True)
                 .distinct()
@@ -242,3 +251,13 @@ def _sanction_reason(what, sanction):
 def moderate(comment, evidence):
     """The site's policy, as configured in settings, applied to a new comment."""
     return CommentModerator.from_settings().moderate(comment, evidence)
+
+
+def moderate_edit(comment, body):
+    """The policy's verdict on `comment` were its text `body` (an edit by its author):
+    judged as a new comment with that text, sent by a person (the edit form carries no
+    bot signs to weigh), and never vouched for by itself."""
+    edited = copy.copy(comment)
+    edited.body = body
+    edited.body_html = render_comment_body(body)
+    return moderate(edited, SubmissionEvidence())

@@ -23,11 +23,17 @@ def notify_moderators_of_held_comment(sender, instance, created, raw=False, **kw
     # Imported comments (WordPress) are history, not new submissions.
     if instance.status != Comment.Status.PENDING or instance.wordpress_id is not None:
         return
+    tell_moderators_of_held_comment(instance.pk)
+
+
+def tell_moderators_of_held_comment(comment_id):
+    """Mail the moderators about a held comment once the transaction commits: a new one,
+    or one its author's edit sent back to the queue (Comment.edit_by_author)."""
     from .tasks import notify_moderators_of_held_comment as task
 
     # A queue that is down keeps the task for later (outbox); robust: nor must anything
     # else here turn a saved comment into an error page.
-    transaction.on_commit(lambda: enqueue(task, instance.pk), robust=True)
+    transaction.on_commit(lambda: enqueue(task, comment_id), robust=True)
 
 
 def notify_authors_of_approval(sender, to_status, batch, **kwargs):

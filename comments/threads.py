@@ -17,10 +17,11 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from .models import Comment
+from .models import Comment, edit_window
 
 APPROVED = Comment.Status.APPROVED
 
@@ -36,6 +37,7 @@ DISPLAY_FIELDS = (
     "submitted_at",
     "featured_at",
     "by_staff",
+    "edited_at",
 )
 # Enough to place a comment on its page (the redirect after posting): no names or text.
 PLACE_FIELDS = ("id", "parent_id", "status", "submitted_at")
@@ -175,6 +177,17 @@ class CommentThreads:
         """The top of the thread this comment is in, or None if this reader cannot see it."""
         found = self._thread_index.get(comment_id)
         return None if found is None else self.threads[found[0]]
+
+    def changeable_by_author(self, own_ids, now=None):
+        """Which of `own_ids` (the reader's own comments, from their signed cookie) they
+        may still edit or delete (Comment.may_be_changed_by_author): those this reader sees
+        (approved, or held for them) posted within the edit window."""
+        cutoff = (now or timezone.now()) - edit_window()
+        return frozenset(
+            pk
+            for pk in own_ids
+            if pk in self._thread_index and self._thread_index[pk][1].row["submitted_at"] > cutoff
+        )
 
     def replyable(self, comment_id):
         """The comment readers may reply to with this id (approved, not too deep), as a

@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("unsubscribe/<str:token>/", mail_views.unsubscribe, name="unsubscribe"),
     path("report/<int:pk>/", views.report_comment, name="report"),
+    path("<int:pk>/edit/", views.edit_comment, name="edit"),
+    path("<int:pk>/delete/", views.delete_comment, name="delete"),
     path("feed/", require_safe(LatestCommentsFeed()), name="feed"),
     path("feed/<int:article_id>/", require_safe(ArticleCommentsFeed()), name="article_feed"),
 ]

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -14,15 +15,16 @@ from articles.models import Article
 from articles.views import render_article
 from newsroom.client_ip import client_ip
 
-from . import cookies, throttle
-from .forms import CommentForm, typed_values
+from . import cookies, throttle, unposted
+from .forms import CommentEditForm, CommentForm, typed_values
 from .fragments import comment_places, comments_page_query
-from .models import Comment
-from .moderation import moderate
+from .models import Comment, edit_window
+from .moderation import moderate, moderate_edit
 from .rendering import render_comment_body
 from .reports import ReportForm, file_report
 from .subscriptions import subscribe
 from .threads import CommentThreads
+from .unposted import Unposted
 
 COMMENTS_CLOSED = "Comments are closed on this article, so your comment was not posted."
 COOKIE_MISSING = (
@@ -30,17 +32,6 @@ COOKIE_MISSING = (
     "may be blocked, or were cleared while the page was open). Your comment is below: post "
     "it again. If this message comes back, allow cookies for this site."
 )
-
-
-@dataclass(frozen=True)
-class Unposted:
-    """Why a comment was not posted, shown where no form is, with the text as written."""
-
-    message: str
-    text: str = ""
-
-    def __str__(self):
-        return self.message
 
 
 @require_POST
@@ -55,7 +46,7 @@ def post_comment(request, article_id):
         return _comments_closed(request, article)
     form = CommentForm(article, data=request.POST, user=request.user)
     if not form.is_valid():
-        return render_article(request, article, status=HTTPStatus.BAD_REQUEST, comment_form=form)
+        return _refused(request, article, HTTPStatus.BAD_REQUEST, comment_form=form)
     if "preview" in request.POST:
         # Shown, never stored: no flood slot claimed, no moderation, no mail.
         form.previewed = _preview_node(form.build_comment(ip_address=None, user_agent=""))
@@ -68,7 +59,7 @@ def post_comment(request, article_id):
     refusal = throttle.refusal_for(comment)
     if refusal is not None:
         form.add_error(None, refusal.message)
-        return render_article(request, article, status=refusal.status, comment_form=form)
+        return _refused(request, article, refusal.status, comment_form=form)
 
     moderate(comment, form.evidence).apply_to(comment)
     with transaction.atomic():
@@ -91,10 +82,31 @@ def post_comment(request, article_id):
     return response
 
 
+def _refused(request, article, status, *, comment_form=None, values=None, comment_refusal=None):
+    """A comment not posted: the browser is sent (303) to the article showing it again
+    with its errors, a page it can reload without sending the form again (unposted.py);
+    or, if the cache keeps nothing, that page is the answer to the POST itself."""
+    location = unposted.keep(
+        request, article, status=status, form=comment_form, values=values, refusal=comment_refusal
+    )
+    if location is not None:
+        return HttpResponseRedirect(location, status=HTTPStatus.SEE_OTHER)
+    if values is not None:
+        # Unbound: shown as typed, not judged; it is judged when posted again.
+        comment_form = CommentForm(article, user=request.user, initial=values)
+    return render_article(
+        request,
+        article,
+        status=status,
+        comment_form=comment_form,
+        comment_refusal=comment_refusal,
+    )
+
+
 def _comments_closed(request, article):
     # Nowhere to post it again: the reader gets their text back to keep.
     refusal = Unposted(COMMENTS_CLOSED, request.POST.get("comment", ""))
-    return render_article(request, article, status=HTTPStatus.FORBIDDEN, comment_refusal=refusal)
+    return _refused(request, article, HTTPStatus.FORBIDDEN, comment_refusal=refusal)
 
 
 @dataclass(frozen=True)
@@ -124,13 +136,11 @@ def _comment_csrf_failure(request, reason, article_id):
         return render_article(request, article, status=HTTPStatus.FORBIDDEN)
     if not article.comments_are_open():
         return _comments_closed(request, article)
-    # Unbound: shown as typed, not judged; it is judged when posted again.
-    form = CommentForm(article, user=request.user, initial=typed_values(request.POST))
-    return render_article(
+    return _refused(
         request,
         article,
-        status=HTTPStatus.FORBIDDEN,
-        comment_form=form,
+        HTTPStatus.FORBIDDEN,
+        values=typed_values(request.POST),
         comment_refusal=Unposted(COOKIE_MISSING),
     )
 
@@ -164,6 +174,46 @@ def comment_permalink(request, pk):
 
 REPORT_THANKS = "Thank you for your report. A moderator will look at this comment."
 ALREADY_REPORTED = "You have already reported this comment. Thank you: a moderator will look at it."
+
+
+# Editing and deleting one's own comment: only from the browser that posted it (its
+# signed cookie, comments/cookies.py), within COMMENTS_EDIT_WINDOW_MINUTES, and only a
+# comment still shown. Each request checks all three.
+
+NOT_YOURS = (
+    "This comment can only be edited or deleted from the browser that posted it, and only "
+    "for {minutes} minutes after posting."
+)
+TOO_LATE = (
+    "The time to edit this comment has passed: comments can be edited or deleted for "
+    "{minutes} minutes after posting."
+)
+NO_LONGER_SHOWN = "This comment is no longer shown, so it cannot be edited or deleted."
+
+
+def _own_comment(request, pk):
+    """The comment this browser may change, and None; or the comment and why not."""
+    comment = get_object_or_404(
+        Comment.objects.filter(article__in=Article.objects.published()).select_related("article"),
+        pk=pk,
+    )
+    minutes = settings.COMMENTS_EDIT_WINDOW_MINUTES
+    if pk not in cookies.own_comment_ids(request):
+        return comment, NOT_YOURS.format(minutes=minutes)
+    if not (comment.is_approved or comment.is_held):
+        return comment, NO_LONGER_SHOWN
+    if not comment.may_be_changed_by_author():
+        return comment, TOO_LATE.format(minutes=minutes)
+    return comment, None
+
+
+def _cannot_change(request, comment, reason):
+    return render(
+        request,
+        "comments/cannot_change.html",
+        {"article": comment.article, "reason": reason},
+        status=HTTPStatus.FORBIDDEN,
+    )
 
 
 @never_cache
@@ -204,3 +254,50 @@ def report_comment(request, pk):
         "comment_url": _comment_location(comment),
     }
     return render(request, "comments/report.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit_comment(request, pk):
+    """Its author's own comment, to edit: a page with its text and Save."""
+    comment, refused = _own_comment(request, pk)
+    if refused:
+        return _cannot_change(request, comment, refused)
+    form = CommentEditForm(
+        request.POST if request.method == "POST" else None, initial={"comment": comment.body}
+    )
+    if form.is_valid():
+        body = form.cleaned_data["comment"]
+        if body != comment.body:
+            comment.edit_by_author(body, moderate_edit(comment, body))
+        own = cookies.own_comment_ids(request)
+        return HttpResponseRedirect(_comment_location(comment, own), status=HTTPStatus.SEE_OTHER)
+    return render(
+        request,
+        "comments/edit.html",
+        {"comment": comment, "article": comment.article, "form": form, **_window(comment)},
+        status=HTTPStatus.BAD_REQUEST if form.errors else HTTPStatus.OK,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_comment(request, pk):
+    """Its author's own comment, to delete: a page asking to confirm, then removed."""
+    comment, refused = _own_comment(request, pk)
+    if refused:
+        return _cannot_change(request, comment, refused)
+    if request.method == "POST":
+        comment.delete_by_author()
+        return HttpResponseRedirect(
+            f"{comment.article.get_absolute_url()}#comments", status=HTTPStatus.SEE_OTHER
+        )
+    return render(
+        request,
+        "comments/delete.html",
+        {"comment": comment, "article": comment.article, **_window(comment)},
+    )
+
+
+def _window(comment):
+    return {"editable_until": comment.submitted_at + edit_window()}

@@ -300,6 +300,9 @@ COMMENTS_MIN_SECONDS_TO_SUBMIT = env_int("COMMENTS_MIN_SECONDS_TO_SUBMIT", 3)
 COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 24 * 60 * 60)
 # Flood control: one comment per client IP address per this many seconds; 0 turns it off.
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
+# How long after posting a commenter may edit or delete their comment, from the browser
+# that posted it.
+COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 15)
 # Proxies (IP addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR.
 COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
 # Spam checkers asked after the fixed rules (dotted paths; see comments/spam_filter.py for

@@ -62,14 +62,32 @@ def open_comment_form(client, page_url):
     return read_comment_form(page.content.decode())
 
 
+def follow_refusal(client, response):
+    """The page a refused post is shown on, as a browser gets it.
+
+    A refused post answers 303 to the article at ?unposted=<token>#respond
+    (comments/unposted.py); that page, with the refusal's status, is returned, with the 303
+    as its `posted`. Any other response is returned as it is (`posted` is itself).
+    """
+    location = response.get("Location", "") if response.status_code == 303 else ""
+    if "?unposted=" not in location:
+        response.posted = response
+        return response
+    assert location.endswith("#respond"), location
+    shown = client.get(location.partition("#")[0])
+    shown.posted = response
+    return shown
+
+
 def send_comment_form(client, form, **values):
-    """Send a form from open_comment_form() with `values` filled in; the response.
+    """Send a form from open_comment_form() with `values` filled in; the response (for a
+    refused comment, the page it is shown again on: follow_refusal).
 
     A value of None leaves the field out of the request, as a hand-made request might.
     """
     action, fields = form
     data = {name: value for name, value in {**fields, **values}.items() if value is not None}
-    return client.post(action, data)
+    return follow_refusal(client, client.post(action, data))
 
 
 def post_comment(client, page_url, **values):

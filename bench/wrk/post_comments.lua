@@ -44,8 +44,12 @@ end
 
 function response(status, response_headers, body)
   local code = tostring(status)
-  statuses[code] = (statuses[code] or 0) + 1
   local location = response_headers["Location"] or response_headers["location"]
+  if location and location:find("?unposted=", 1, true) then
+    -- A refused comment is sent (303) to the page that shows it again: not accepted.
+    code = code .. " refused"
+  end
+  statuses[code] = (statuses[code] or 0) + 1
   local id = location and location:match("#comment%-(%d+)")
   if id then
     table.insert(accepted_ids, id)

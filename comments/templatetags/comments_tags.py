@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from comments import cookies
+from articles.views import answer_with_status
+from comments import cookies, unposted
 from comments.forms import CommentForm
 from comments.fragments import (
     HIGHLIGHT,
@@ -49,7 +50,13 @@ def comment_section(context, article):
     """
     request = context["request"]
     form = context.get("comment_form")
+    refusal = context.get("comment_refusal")
+    notice = ""
     preview = context.get("preview", False)
+    sent = _sent_back(context, article)
+    if sent is not None:
+        form, refusal, notice = sent.form, sent.refusal, sent.notice
+        answer_with_status(request, sent.status)
     # Links on the page lead back to the article, also when it is shown again after a
     # refused POST (whose URL is the posting view's).
     reading = request.method in ("GET", "HEAD")
@@ -98,7 +105,7 @@ def comment_section(context, article):
             initial["remember"] = True
         if replying_to is not None:
             initial["parent"] = replying_to.pk
-        if initial or request.user.is_authenticated or preview:
+        if initial or request.user.is_authenticated or preview or notice:
             form = CommentForm(article, user=request.user, initial=initial)
         else:
             shared_form = shared_empty_form(request, article)
@@ -110,7 +117,8 @@ def comment_section(context, article):
         "comments_open": comments_open,
         "comment_form": form,
         "shared_comment_form": shared_form,
-        "comment_refusal": context.get("comment_refusal"),
+        "comment_refusal": refusal,
+        "comment_notice": notice,
         "replying_to": replying_to,
         "cancel_reply_url": "",
         "comments_feed_url": reverse("comments:article_feed", args=[article.pk]),
@@ -140,6 +148,9 @@ def comment_section(context, article):
             preview=preview,
             reply_form=reply_form,
             highlighted=highlighted,
+            own_changeable=(
+                frozenset() if preview else threads.changeable_by_author(own_pending_ids)
+            ),
         )
         section["form_is_in_list"] = reply_form is not None
 
@@ -201,6 +212,25 @@ def comment_count_link(article):
     if article.is_protected or count is None:
         return ""
     return render_to_string("comments/_count_link.html", {"article": article, "count": count})
+
+
+def _sent_back(context, article):
+    """The refused comment this page shows again (?unposted=, comments/unposted.py), unless
+    the view has one in hand (the POST itself, when the cache could not keep it)."""
+    if context.get("comment_form") is not None or context.get("comment_refusal") is not None:
+        return None
+    return unposted.sent_back(context["request"], article)
+
+
+@register.simple_tag(takes_context=True)
+def comment_error_title(context, article):
+    """'Error: ' for the page's title when it shows a comment that was not posted."""
+    if context.get("comment_refusal") or getattr(context.get("comment_form"), "errors", None):
+        return "Error: "
+    sent = _sent_back(context, article)
+    if sent is not None and (sent.refusal or (sent.form is not None and sent.form.errors)):
+        return "Error: "
+    return ""
 
 
 # As many hues as static/css/site.css defines .avatar-hue-N classes for.

@@ -126,3 +126,46 @@ def test_a_stale_saved_password_is_not_shown(tmp_path, capsys):
     out = capsys.readouterr().out
     assert password_file.read_text().strip() not in out
     assert "with your superuser account" in out
+
+
+def test_the_demo_admin_has_an_address_and_is_told_where_moderation_mail_goes(
+    tmp_path, capsys, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+    call_command("ensure_demo_admin", password_file=tmp_path / "pw")
+
+    assert get_user_model().objects.get(username="admin").email == "admin@example.com"
+    out = capsys.readouterr().out
+    assert "Moderation emails go to" in out
+    assert "admin@example.com" in out
+    assert "on this console" in out
+
+
+def test_a_demo_admin_made_without_an_address_gets_one(tmp_path):
+    call_command("ensure_demo_admin", password_file=tmp_path / "pw")
+    get_user_model().objects.filter(username="admin").update(email="")
+
+    call_command("ensure_demo_admin", password_file=tmp_path / "pw")
+
+    assert get_user_model().objects.get(username="admin").email == "admin@example.com"
+
+
+def test_a_held_comment_is_mailed_to_the_demo_admin(
+    tmp_path, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    from comments.models import Comment
+    from tests.factories import ArticleFactory
+
+    settings.COMMENTS_MODERATOR_EMAILS = []
+    call_command("ensure_demo_admin", password_file=tmp_path / "pw")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Comment.objects.create(
+            article=ArticleFactory(),
+            author_name="Ana",
+            author_email="ana@readers.example",
+            body="Hi",
+        )
+
+    assert [message.to for message in mailoutbox] == [["admin@example.com"]]

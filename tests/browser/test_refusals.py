@@ -57,6 +57,34 @@ def test_a_refused_comment_lands_the_reader_at_the_form_with_the_error(
     assert Comment.objects.filter(body=TYPED).count() == 0
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_reloading_a_refused_comment_sends_nothing_again(open_page, viewport, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 60
+    article = long_article()
+    page = open_page(article.get_absolute_url(), viewport=viewport)
+    fill_comment_form(page, comment="First.", name="Maria", email="maria@readers.example")
+    page.locator("#respond").get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**#comment-*")
+    page.goto(article.get_absolute_url())
+    fill_comment_form(page, comment=TYPED, name="Maria", email="maria@readers.example")
+    page.locator("#respond").get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**?unposted=*#respond")
+    sent = []
+    page.on("request", lambda request: sent.append(request.method))
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    reloaded = page.reload()
+
+    assert reloaded.status == 429
+    assert sent and "POST" not in sent
+    assert dialogs == []
+    expect(page.get_by_role("alert")).to_contain_text("You are posting comments too quickly.")
+    expect(comment_field(page, "comment")).to_have_value(TYPED)
+    assert in_viewport(page, ".error-summary")
+    assert Comment.objects.filter(body__in=["First.", TYPED]).count() == 1
+
+
 @every_reader
 def test_a_comment_posted_too_quickly_lands_at_the_form(open_page, javascript, viewport, settings):
     settings.COMMENTS_FLOOD_SECONDS = 60

@@ -18,7 +18,7 @@ from articles.models import Article
 from comments.cookies import AUTHOR_COOKIE, PENDING_COOKIE
 from comments.forms import issue_timestamp
 from comments.models import Comment
-from tests.comment_form import read_comment_form
+from tests.comment_form import follow_refusal, read_comment_form
 from tests.comments.conftest import comment_data
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -140,7 +140,9 @@ def test_post_without_a_csrf_token_is_refused_and_nothing_stored():
     article = ArticleFactory()
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post(reverse("comments:post", args=[article.pk]), comment_data(article))
+    response = follow_refusal(
+        client, client.post(reverse("comments:post", args=[article.pk]), comment_data(article))
+    )
 
     assert response.status_code == 403
     assert not Comment.objects.exists()

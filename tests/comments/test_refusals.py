@@ -9,7 +9,7 @@ from django.test import Client
 from articles.models import Article
 from comments.forms import issue_timestamp
 from comments.models import Comment
-from tests.comment_form import read_comment_form
+from tests.comment_form import follow_refusal, read_comment_form
 from tests.comments.conftest import comment_data
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -76,7 +76,9 @@ def test_the_form_is_sent_to_an_address_that_lands_at_the_form(client):
 def test_a_comment_sent_to_closed_comments_is_shown_back_to_keep(client):
     article = ArticleFactory(comments_open=False)
 
-    response = client.post(f"/comments/post/{article.pk}/", comment_data(article, comment=TYPED))
+    response = follow_refusal(
+        client, client.post(f"/comments/post/{article.pk}/", comment_data(article, comment=TYPED))
+    )
 
     assert response.status_code == 403
     page = response.content.decode()
@@ -93,7 +95,9 @@ def test_comment_sent_without_its_cookie_comes_back_ready_to_post_again():
     browser = Client(enforce_csrf_checks=True)
     data = comment_data(article, comment=TYPED, remember="on")
 
-    refused = browser.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="203.0.113.7")
+    refused = follow_refusal(
+        browser, browser.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="203.0.113.7")
+    )
 
     page = refused.content.decode()
     assert refused.status_code == 403
@@ -101,7 +105,7 @@ def test_comment_sent_without_its_cookie_comes_back_ready_to_post_again():
     assert page_title(refused).startswith("Error: Bus lane opens")
     assert 'class="site-header"' in page
     assert "CSRF verification failed" not in page and "DEBUG" not in page
-    assert "csrftoken" in refused.cookies
+    assert "csrftoken" in refused.posted.cookies
     action, fields = read_comment_form(page)
     assert fields["comment"].removeprefix("\n") == TYPED
     assert fields["name"] == "Maria Okafor"

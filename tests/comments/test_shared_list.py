@@ -13,6 +13,7 @@ from django.urls import reverse
 from comments.cookies import AUTHOR_COOKIE, PENDING_COOKIE, PENDING_SALT, remember_author
 from comments.models import Comment
 from comments.templatetags.comments_tags import comment_section as comment_section_tag
+from tests.comment_form import follow_refusal
 from tests.factories import ArticleFactory, CommentFactory, PendingCommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,9 +181,17 @@ def test_another_readers_token_from_the_shared_form_is_refused():
     second = reader_with_cookies(enforce_csrf_checks=True)
     second.get(url)
 
-    posted = second.post(
-        reverse("comments:post", args=[article.pk]),
-        {"csrfmiddlewaretoken": first_token, "comment": "Hi", "name": "X", "email": "x@y.example"},
+    posted = follow_refusal(
+        second,
+        second.post(
+            reverse("comments:post", args=[article.pk]),
+            {
+                "csrfmiddlewaretoken": first_token,
+                "comment": "Hi",
+                "name": "X",
+                "email": "x@y.example",
+            },
+        ),
     )
 
     assert posted.status_code == 403

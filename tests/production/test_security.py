@@ -26,10 +26,24 @@ def policy(response):
 
 def test_production_settings_pass_the_deploy_check():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING", env=production_env(SECURE_SSL="1")
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(SECURE_SSL="1", SITE_URL="https://news.example.com"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_site_url_is_not_set():
+    env = production_env(SECURE_SSL="1")
+    env.pop("SITE_URL", None)
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert "comments.W001" in result.stdout + result.stderr
 
 
 def test_production_without_a_secret_key_refuses_to_start():

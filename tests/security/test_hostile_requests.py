@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import cookies
 from comments.models import Comment
-from tests.comment_form import post_comment, read_comment_form
+from tests.comment_form import follow_refusal, post_comment, read_comment_form
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_posting")]
@@ -74,7 +74,8 @@ class TestForgedRequests:
         action, fields = read_comment_form(page.content.decode())
 
         with stores_no_comment():
-            response = Client(enforce_csrf_checks=True).post(action, {**fields, **VALID})
+            browser = Client(enforce_csrf_checks=True)
+            response = follow_refusal(browser, browser.post(action, {**fields, **VALID}))
         assert response.status_code == 403
 
 
@@ -148,7 +149,10 @@ class TestMalformedInput:
         body = urlencode(fields).encode() + f"&{field}=caf%C3%A9%20%FF%FE%20broken".encode()
 
         with stores_no_comment():
-            response = client.post(action, body, content_type="application/x-www-form-urlencoded")
+            response = follow_refusal(
+                client,
+                client.post(action, body, content_type="application/x-www-form-urlencoded"),
+            )
 
         assert response.status_code == 400
         assert "Some characters could not be read" in response.content.decode()
@@ -185,7 +189,7 @@ class TestWrongTargets:
         Article.objects.filter(pk=article.pk).update(comments_open=False)
 
         with stores_no_comment():
-            response = client.post(action, {**fields, **VALID})
+            response = follow_refusal(client, client.post(action, {**fields, **VALID}))
 
         assert response.status_code == 403
         assert "Comments are closed" in response.content.decode()
@@ -233,7 +237,9 @@ class TestOddRequests:
         upload = SimpleUploadedFile("comment.html", b"<script>window.__xss=1</script>")
 
         with stores_no_comment():
-            response = client.post(action, {**fields, **VALID, "comment": upload})
+            response = follow_refusal(
+                client, client.post(action, {**fields, **VALID, "comment": upload})
+            )
 
         assert response.status_code == 400
         assert "Please type your comment." in response.content.decode()

@@ -14,6 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 DEMO_USERNAME = "admin"
+# An address of the domain reserved for examples (RFC 2606): nothing is ever delivered
+# there, but the admin is a moderator with an address, so held comments are mailed (to
+# the console under DEBUG) instead of "no moderator has an email address".
+DEMO_EMAIL = "admin@example.com"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
@@ -40,17 +44,36 @@ class Command(BaseCommand):
                 )
                 return
             password = secrets.token_urlsafe(18)
-            User.objects.create_superuser(DEMO_USERNAME, email="", password=password)
+            User.objects.create_superuser(DEMO_USERNAME, email=DEMO_EMAIL, password=password)
             _write_private(password_file, password)
             self.stdout.write(f"Log in at {ADMIN_URL} as {DEMO_USERNAME} / {password}")
+            self._say_where_mail_goes()
             return
 
         demo_admin = superusers.filter(username=DEMO_USERNAME).first()
+        if demo_admin is not None and not demo_admin.email:
+            # A demo admin made before it had an address (an older `make run`).
+            demo_admin.email = DEMO_EMAIL
+            demo_admin.save(update_fields=["email"])
         saved = password_file.read_text().strip() if password_file.exists() else ""
         if demo_admin and saved and demo_admin.check_password(saved):
             self.stdout.write(f"Log in at {ADMIN_URL} as {DEMO_USERNAME} / {saved}")
         else:
             self.stdout.write(f"Log in at {ADMIN_URL} with your superuser account.")
+        self._say_where_mail_goes()
+
+    def _say_where_mail_goes(self):
+        backend = settings.EMAIL_BACKEND
+        if backend.endswith("console.EmailBackend"):
+            where = "printed here, on this console (EMAIL_BACKEND is the console backend)"
+        elif backend.endswith("smtp.EmailBackend"):
+            where = f"sent through the SMTP server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        else:
+            where = f"handed to {backend}"
+        to = ", ".join(settings.COMMENTS_MODERATOR_EMAILS) or (
+            f"the superusers and Moderators with an email address ({DEMO_USERNAME}: {DEMO_EMAIL})"
+        )
+        self.stdout.write(f"Moderation emails go to {to}, {where}.")
 
 
 def _write_private(path, secret):
