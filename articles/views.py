@@ -80,11 +80,18 @@ def archive_index(request):
 
 def render_article(request, article, *, preview=False, status=200, **extra_context):
     """The article's page. `extra_context` is for what other parts of the page read, such
-    as the comments area's form sent back with its errors (see comment_section)."""
+    as the comments area's form sent back with its errors (see comment_section).
+
+    The Edit link is for editors alone, and outside the article's shared parts: a staff
+    member's page is never one the page cache shares (their session makes it personal)."""
+    edit_url = None
+    if article.may_be_edited_by(request.user):
+        edit_url = reverse("admin:articles_article_change", args=[article.pk])
     context = {
         "article": article,
         "article_html": shared_article_html(request, article, preview=preview),
         "preview": preview,
+        "edit_url": edit_url,
         **extra_context,
     }
     return render(request, "articles/detail.html", context, status=status)
