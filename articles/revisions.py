@@ -18,7 +18,9 @@ _BLOCK_END = re.compile(
     r"(</(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|pre|table|tr|dl|dt|dd)>|<br\s*/?>|<hr\s*/?>)",
     re.IGNORECASE,
 )
-_WORDS = re.compile(r"\s+|[^\s<>]+|<[^>]*>|[<>]")
+_WORDS = re.compile(r"<[^>]*>|\s+|\w+|[^\w\s]")
+# Below this likeness, an old and a new line are shown removed and added, not as an edit.
+_EDITED_LINE_LIKENESS = 0.5
 
 
 @dataclass
@@ -75,13 +77,25 @@ def compare_text(old, new):
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             lines.extend(Line("same", [Piece(text)]) for text in old_lines[i1:i2])
-        elif tag == "replace" and i2 - i1 == j2 - j1:
-            # Edited lines: show the words that changed within each.
-            for before, after in zip(old_lines[i1:i2], new_lines[j1:j2], strict=True):
-                lines.append(Line("changed", _word_diff(before, after)))
         else:
-            lines.extend(Line("del", [Piece(text, "del")]) for text in old_lines[i1:i2])
-            lines.extend(Line("ins", [Piece(text, "ins")]) for text in new_lines[j1:j2])
+            lines.extend(_replaced(old_lines[i1:i2], new_lines[j1:j2]))
+    return lines
+
+
+def _replaced(old_lines, new_lines):
+    """Lines replaced by others: each old line with the new one in its place, as an edit
+    (the words that changed marked) when the two are alike, else removed and added."""
+    lines = []
+    for before, after in zip(old_lines, new_lines, strict=False):
+        likeness = difflib.SequenceMatcher(a=before, b=after, autojunk=False).ratio()
+        if likeness >= _EDITED_LINE_LIKENESS:
+            lines.append(Line("changed", _word_diff(before, after)))
+        else:
+            lines.append(Line("del", [Piece(before, "del")]))
+            lines.append(Line("ins", [Piece(after, "ins")]))
+    shared = min(len(old_lines), len(new_lines))
+    lines.extend(Line("del", [Piece(text, "del")]) for text in old_lines[shared:])
+    lines.extend(Line("ins", [Piece(text, "ins")]) for text in new_lines[shared:])
     return lines
 
 
