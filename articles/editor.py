@@ -26,8 +26,13 @@ BODY_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
-    # Links open where they are: no target, and only the schemes the allowlist keeps.
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Links open where they are: no target, and only the schemes the allowlist keeps. A
+    # click on a link in the editor places the cursor there rather than following it.
+    "Link": {
+        "enableTarget": False,
+        "protocols": ["http", "https", "mailto"],
+        "openOnClick": False,
+    },
     # Images with alt text and caption (<figure><img><figcaption>). The dialog takes an
     # address; FIGURE_PICKER_URL, when set, adds its "Browse..." button for a library.
     "Figure": True,
@@ -38,15 +43,10 @@ BODY_EXTENSIONS = {
 }
 
 # What the editor marks up for its own display and the stored HTML does without: the
-# figure's and caption's class names and an ordered list's data-type (the editor derives
-# them again when it loads the body: the list's numbering from its `type`), and the library
-# picker's file id. Everything else the editor makes, the allowlist keeps.
-EDITOR_ONLY_ATTRIBUTES = {
-    ("figure", "class"),
-    ("figcaption", "class"),
-    ("ol", "data-type"),
-    ("img", "data-file"),
-}
+# figure's class name and an ordered list's data-type (the editor derives them again when
+# it loads the body: the list's numbering from its `type`), and the library picker's file
+# id. Everything else the editor makes, the allowlist keeps.
+EDITOR_ONLY_ATTRIBUTES = {("figure", "class"), ("ol", "data-type"), ("img", "data-file")}
 
 # The hook for the media library: the URL of a page that picks an image and answers the
 # editor's "Browse..." button (django-prose-editor's Figure `pickerUrl`, which calls back
