@@ -2,22 +2,24 @@
 
 Revisions themselves are kept by django-reversion (registered by the article admin, which
 records every save with its user; the publish and unpublish actions add theirs). This
-module only compares: the headline, the standfirst and the body, line by line and, within
-a changed line, word by word. Everything is returned as plain text pieces; the template
-escapes them like any other text.
+module only compares: the headline, the standfirst and the body (read as text, one line a
+block: see _ReadableText), line by line and, within a changed line, word by word.
+Everything is returned as plain text pieces; the template escapes them like any other
+text.
 """
 
 import difflib
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
-COMPARED_FIELDS = [("title", "Headline"), ("standfirst", "Standfirst"), ("body", "Body")]
+# (field, label, whether it holds HTML): the headline and standfirst are plain text.
+COMPARED_FIELDS = [
+    ("title", "Headline", False),
+    ("standfirst", "Standfirst", False),
+    ("body", "Body", True),
+]
 
-# The body is HTML on one line or a few: one line per block makes a diff editors can read.
-_BLOCK_END = re.compile(
-    r"(</(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|pre|table|tr|dl|dt|dd)>|<br\s*/?>|<hr\s*/?>)",
-    re.IGNORECASE,
-)
 _WORDS = re.compile(r"<[^>]*>|\s+|\w+|[^\w\s]")
 # Below this likeness, an old and a new line are shown removed and added, not as an edit.
 _EDITED_LINE_LIKENESS = 0.5
@@ -48,10 +50,104 @@ class FieldChange:
     lines: list[Line]
 
 
+class _ReadableText(HTMLParser):
+    """The body as an editor reads it: one line a paragraph, heading, list item, quote or
+    caption, marked as in plain-text email ("## " a heading, "• " an item, "> " a quote),
+    a link's address after its text and an image as its alt text and address. The markup
+    the editor rewrites without changing anything (a list item's paragraph, whitespace in
+    the source) makes no difference here."""
+
+    HEADINGS = {
+        "h1": "# ",
+        "h2": "## ",
+        "h3": "### ",
+        "h4": "#### ",
+        "h5": "##### ",
+        "h6": "###### ",
+    }
+    BLOCKS = {"p", "li", "blockquote", "figure", "figcaption", "pre", "tr", "dt", "dd", "caption"}
+    BLOCKS |= set(HEADINGS) | {"ul", "ol", "table", "dl"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines = []
+        self.current = ""
+        self.prefix = ""
+        self.quote_depth = 0
+        self.lists = []  # for each open list, the next item's number (None: bulleted)
+        self.links = []
+
+    def _flush(self):
+        text = " ".join(self.current.split())
+        if text:
+            self.lines.append("> " * self.quote_depth + self.prefix + text)
+        self.current = ""
+        self.prefix = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in self.BLOCKS:
+            if tag == "p" and self.prefix and not self.current.strip():
+                return  # a list item's own paragraph: the item's line goes on
+            self._flush()
+        if tag in self.HEADINGS:
+            self.prefix = self.HEADINGS[tag]
+        elif tag == "li":
+            number = self.lists[-1] if self.lists else None
+            if number is None:
+                self.prefix = "• "
+            else:
+                self.prefix = f"{number}. "
+                self.lists[-1] = number + 1
+        elif tag == "ul":
+            self.lists.append(None)
+        elif tag == "ol":
+            start = attributes.get("start") or "1"
+            self.lists.append(int(start) if start.isdigit() else 1)
+        elif tag == "blockquote":
+            self.quote_depth += 1
+        elif tag == "figcaption":
+            self.prefix = "Caption: "
+        elif tag == "a":
+            self.links.append(attributes.get("href") or "")
+        elif tag == "img":
+            self._flush()
+            alt = attributes.get("alt") or ""
+            self.lines.append(
+                "> " * self.quote_depth + f"[Image: {alt}] {attributes.get('src', '')}"
+            )
+        elif tag == "br":
+            self._flush()
+        elif tag == "hr":
+            self._flush()
+            self.lines.append("———")
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.current += f" ({href})"
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if tag in self.BLOCKS:
+            self._flush()
+        if tag == "blockquote" and self.quote_depth:
+            self.quote_depth -= 1
+
+    def handle_data(self, data):
+        self.current += data
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
 def block_lines(text):
-    """The text split into lines, HTML one block element a line."""
-    text = _BLOCK_END.sub(lambda match: match.group(1) + "\n", text or "")
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """The text as lines to compare: an article body (HTML) as an editor reads it."""
+    reader = _ReadableText()
+    reader.feed(text or "")
+    reader.close()
+    return reader.lines
 
 
 def _word_diff(old, new):
@@ -69,9 +165,14 @@ def _word_diff(old, new):
     return pieces
 
 
-def compare_text(old, new):
-    """The lines of `old` and `new` as one comparison."""
-    old_lines, new_lines = block_lines(old), block_lines(new)
+def plain_lines(text):
+    return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+
+
+def compare_text(old, new, *, html=False):
+    """The lines of `old` and `new` as one comparison (of HTML, as read by block_lines)."""
+    lines_of = block_lines if html else plain_lines
+    old_lines, new_lines = lines_of(old), lines_of(new)
     lines = []
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -102,7 +203,8 @@ def _replaced(old_lines, new_lines):
 def compare_versions(old_fields, new_fields):
     """The headline, standfirst and body of two revisions (their `field_dict`s) compared."""
     changes = []
-    for name, label in COMPARED_FIELDS:
+    for name, label, html in COMPARED_FIELDS:
         old, new = old_fields.get(name) or "", new_fields.get(name) or ""
-        changes.append(FieldChange(name, label, old != new, compare_text(old, new)))
+        lines = compare_text(old, new, html=html)
+        changes.append(FieldChange(name, label, old != new, lines))
     return changes

@@ -128,9 +128,9 @@ def test_compare_shows_what_changed_in_headline_standfirst_and_body(editor_clien
     assert response.status_code == 200
     text = response.text
     assert "Harbour wall repairs approved<ins>, at last</ins>" in text
-    assert "&lt;p&gt;The vote was <ins>very </ins>close.&lt;/p&gt;" in text
+    assert "The vote was <ins>very </ins>close." in text
     assert 'Standfirst <span class="diff-unchanged">(unchanged)</span>' in text
-    assert "&lt;p&gt;New.&lt;/p&gt;" in text
+    assert "<ins>New.</ins>" in text
 
 
 def test_compare_escapes_what_the_revisions_hold(editor_client, draft):
