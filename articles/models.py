@@ -267,6 +267,10 @@ class Article(models.Model):
         (a pending comment's admin link leads moderators there)."""
         return self.is_published or user.has_perm("articles.view_article")
 
+    def may_be_edited_by(self, user):
+        """Whether `user` may edit this article in the admin (and is shown its Edit link)."""
+        return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+
     @property
     def is_published(self):
         return (

@@ -59,7 +59,7 @@ ALLOWED_ATTRIBUTES = {
     "q": ["cite"],
     "th": ["colspan", "rowspan", "scope"],
     "td": ["colspan", "rowspan"],
-    "ol": ["start", "reversed"],
+    "ol": ["start", "reversed", "type"],
 }
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})

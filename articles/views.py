@@ -144,15 +144,21 @@ def render_article(
 
     A protected article not unlocked by this reader shows its headline and the password
     form (`password_form`, sent back with its error) instead, whatever the caller wanted.
-    """
+
+    The Edit link is for editors alone, and outside the article's shared parts: a staff
+    member's page is never one the page cache shares (their session makes it personal)."""
     if not preview and not protection.is_unlocked(request, article):
         form = password_form or ArticlePasswordForm(article=article, request=request)
         context = {"article": article, "password_form": form}
         return render(request, "articles/protected.html", context, status=status)
+    edit_url = None
+    if article.may_be_edited_by(request.user):
+        edit_url = reverse("admin:articles_article_change", args=[article.pk])
     context = {
         "article": article,
         "article_html": shared_article_html(request, article, preview=preview),
         "preview": preview,
+        "edit_url": edit_url,
         **extra_context,
     }
     response = render(request, "articles/detail.html", context, status=status)

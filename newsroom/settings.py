@@ -10,7 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 from newsroom.logging import stdout_handler
 
@@ -67,6 +69,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "huey.contrib.djhuey",
     "csp",
+    # The article body's rich-text editor (its assets are served from our static files).
+    "django_prose_editor",
+    # Article revisions: every save kept with who and when, compared and restored.
+    "reversion",
     "newsroom.apps.NewsroomConfig",
     "pagecache",
     "articles",
@@ -396,11 +402,14 @@ def _media_origin(url):
     return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
 
 
-# No inline script anywhere, ours or the admin's; no third-party requests.
+# No inline script anywhere, ours or the admin's; no third-party requests. The one inline
+# element is the article editor's import map (a <script type="importmap">, which has no
+# src form): it carries this request's nonce. django-csp names the nonce in the header
+# only on a response that used it, so every other page keeps script-src 'self' alone.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         # Images come from us (or the S3 bucket's host when media is stored there);
         # images that old bodies link to elsewhere stay blocked unless imported.
@@ -411,6 +420,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# The article editor (django-prose-editor): our one extension keeps the editor from
+# injecting a <style> element, which style-src 'self' refuses (its rules are in
+# static/css/admin.css instead); it adds nothing to the HTML, hence its allowlist processor
+# that allows nothing. articles/editor.py holds the editor's configuration.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/editor-extensions.js")],
+        "extensions": {"NoInjectedStyles": lambda extension_config, allowlist: None},
+    }
+]
 
 # Logging: JSON lines on stdout, each record with the id of the request it belongs to.
 # Request bodies are never logged (commenters' emails must not reach the logs).

@@ -7,6 +7,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
@@ -105,7 +106,10 @@ def comment_section(context, article):
             initial["remember"] = True
         if replying_to is not None:
             initial["parent"] = replying_to.pk
-        if initial or request.user.is_authenticated or preview or notice:
+        if preview:
+            # Shown as readers will see it: the fields a visitor fills in, nothing of ours.
+            form = CommentForm(article, user=AnonymousUser())
+        elif initial or request.user.is_authenticated or notice:
             form = CommentForm(article, user=request.user, initial=initial)
         else:
             shared_form = shared_empty_form(request, article)
