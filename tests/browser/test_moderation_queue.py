@@ -158,3 +158,28 @@ def test_on_a_phone_each_row_is_a_card_with_status_and_buttons_in_reach(open_pag
         box = control.bounding_box()
         assert box["height"] >= 24 and box["width"] >= 24, control
         assert box["x"] + box["width"] <= PHONE["width"]
+
+
+@both_widths
+def test_banning_from_a_row_sends_that_commenters_comments_to_spam(open_page, viewport):
+    ana, tom, sam = queue_with_three_waiting()
+    again = PendingCommentFactory(
+        article=tom.article, author_name="Tom H.", author_email=tom.author_email
+    )
+    page = open_page(None, javascript=False, viewport=viewport)
+    log_into_admin(page, moderator())
+    page.goto(QUEUE)
+
+    row_of(page, "Tom Hughes").get_by_role(
+        "button", name="Ban the address of Tom Hughes, and send their pending comments to spam"
+    ).click()
+
+    expect(page.locator(".messagelist")).to_contain_text(
+        "1 address banned; 2 pending comments moved to spam."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Comments awaiting moderation (2)")
+    expect(row_of(page, "Tom H")).to_have_count(0)
+    expect(row_of(page, "Ana Ribeiro")).to_have_count(1)
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses[tom.pk] == statuses[again.pk] == Comment.Status.SPAM
+    assert statuses[ana.pk] == statuses[sam.pk] == Comment.Status.PENDING
