@@ -211,9 +211,15 @@ class CommentQuerySet(models.QuerySet):
                 "ip_address": comment.ip_address,
                 "user_agent": comment.user_agent,
                 "text": comment.body,
+                "earlier_texts": [
+                    {"replaced_at": edit.edited_at.isoformat(), "text": edit.previous_body}
+                    for edit in comment.edits.all()
+                ],
                 "status": comment.status,
             }
-            for comment in self.select_related("article").order_by("submitted_at", "pk")
+            for comment in self.select_related("article")
+            .prefetch_related("edits")
+            .order_by("submitted_at", "pk")
         ]
 
     def erase_personal_data(self, *, by=None, remove_text=False):

@@ -242,3 +242,12 @@ def test_moderators_are_mailed_when_an_edit_sends_a_comment_back_to_the_queue(
 
     assert [message.to for message in mailoutbox] == [["moderators@newsroom.example"]]
     assert CHANGED in mailoutbox[0].body
+
+
+def test_a_personal_data_export_holds_the_earlier_texts(client, own_comment):
+    edit(client, own_comment, CHANGED)
+
+    [exported] = Comment.objects.filter(pk=own_comment.pk).export_personal_data()
+
+    assert exported["text"] == CHANGED
+    assert [earlier["text"] for earlier in exported["earlier_texts"]] == [FIRST]
