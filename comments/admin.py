@@ -143,7 +143,21 @@ class ArticleFilter(admin.SimpleListFilter):
         return None
 
 
-class StatusChangeInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A record kept for moderators: shown, never added to, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(ReadOnlyInline):
     """The comment's audit trail, read-only."""
 
     model = CommentStatusChange
@@ -151,21 +165,12 @@ class StatusChangeInline(admin.TabularInline):
     verbose_name_plural = "moderation history"
     fields = ["changed_at", "changed_by", "from_status", "to_status", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
 
 
-class EditInline(admin.TabularInline):
+class EditInline(ReadOnlyInline):
     """The texts its author replaced, newest first, read-only."""
 
     model = CommentEdit
@@ -173,15 +178,6 @@ class EditInline(admin.TabularInline):
     verbose_name_plural = "edits by its author (earlier texts)"
     fields = ["edited_at", "previous_body"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReplyForm(forms.Form):

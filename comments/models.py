@@ -117,38 +117,55 @@ class CommentQuerySet(models.QuerySet):
         the admin's history (LogEntry). Comments already in `to_status` are left alone.
         Returns the number of comments changed.
         """
-        now, batch_id = timezone.now(), uuid.uuid4()
+        now = timezone.now()
         with transaction.atomic():
-            moving = self.exclude(status=to_status).order_by()
-            if connections[self.db].features.has_select_for_update:
-                # Lock first (PostgreSQL), so two moderators acting at once cannot both
-                # move, and both audit, the same comment. (SQLite locks the whole file.)
-                list(moving.select_for_update().values_list("pk", flat=True))
-            changed = insert_from_select(
-                CommentStatusChange,
-                moving,
-                {
-                    "comment": F("pk"),
-                    "from_status": F("status"),
-                    "to_status": to_status,
-                    "changed_by": by.pk if by is not None else None,
-                    "changed_at": now,
-                    "note": note,
-                    "batch": batch_id,
-                },
+            changed, batch_id = self.exclude(status=to_status)._audited_update(
+                now=now,
+                to_status=to_status,
+                fields={"status": to_status, "status_changed_at": now},
+                note=note,
+                by=by,
+                admin_message=f"Marked {Comment.Status(to_status).label}.",
             )
-            if not changed:
-                return 0
-            batch = CommentStatusChange.objects.batch(batch_id)
-            Comment.objects.filter(pk__in=batch.values("comment_id")).update(
-                status=to_status, status_changed_at=now
-            )
-            if by is not None:
-                batch.log_to_admin_history(by, f"Marked {Comment.Status(to_status).label}.")
-            comment_status_changed.send(
-                sender=Comment, to_status=to_status, batch=batch_id, changed_by=by
-            )
+            if changed:
+                comment_status_changed.send(
+                    sender=Comment, to_status=to_status, batch=batch_id, changed_by=by
+                )
         return changed
+
+    def _audited_update(self, *, to_status, fields, note, by, admin_message, now=None):
+        """Update these comments with `fields` and write one audit row each (from their
+        status to `to_status`, which may be an F("status") for a change that is not a
+        move), in a fixed number of queries and one transaction; with a user, each is in
+        the admin's history too. Returns (how many changed, the audit rows' batch id).
+
+        Called inside the caller's transaction, which also holds what follows the change.
+        """
+        now, batch_id = now or timezone.now(), uuid.uuid4()
+        changing = self.order_by()
+        if connections[self.db].features.has_select_for_update:
+            # Lock first (PostgreSQL), so two moderators acting at once cannot both
+            # change, and both audit, the same comment. (SQLite locks the whole file.)
+            list(changing.select_for_update().values_list("pk", flat=True))
+        changed = insert_from_select(
+            CommentStatusChange,
+            changing,
+            {
+                "comment": F("pk"),
+                "from_status": F("status"),
+                "to_status": to_status,
+                "changed_by": by.pk if by is not None else None,
+                "changed_at": now,
+                "note": note,
+                "batch": batch_id,
+            },
+        )
+        if changed:
+            batch = CommentStatusChange.objects.batch(batch_id)
+            Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
+            if by is not None:
+                batch.log_to_admin_history(by, admin_message)
+        return changed, batch_id
 
     def feature(self, *, by):
         """Make these approved comments editors' picks (others are left alone), audited.
@@ -163,7 +180,7 @@ class CommentQuerySet(models.QuerySet):
         return self._set_featured(False, by=by)
 
     def _set_featured(self, featured, *, by):
-        now, batch_id = timezone.now(), uuid.uuid4()
+        now = timezone.now()
         if featured:
             changing = self.approved().filter(featured_at__isnull=True)
             note, fields = FEATURED_NOTE, {"featured_at": now, "featured_by": by}
@@ -171,30 +188,12 @@ class CommentQuerySet(models.QuerySet):
             changing = self.filter(featured_at__isnull=False)
             note, fields = UNFEATURED_NOTE, {"featured_at": None, "featured_by": None}
         with transaction.atomic():
-            changing = changing.order_by()
-            if connections[self.db].features.has_select_for_update:
-                list(changing.select_for_update().values_list("pk", flat=True))
-            changed = insert_from_select(
-                CommentStatusChange,
-                changing,
-                {
-                    "comment": F("pk"),
-                    "from_status": F("status"),
-                    "to_status": F("status"),
-                    "changed_by": by.pk if by is not None else None,
-                    "changed_at": now,
-                    "note": note,
-                    "batch": batch_id,
-                },
+            changed, _ = changing._audited_update(
+                now=now, to_status=F("status"), fields=fields, note=note, by=by, admin_message=note
             )
-            if not changed:
-                return 0
-            batch = CommentStatusChange.objects.batch(batch_id)
-            Comment.objects.filter(pk__in=batch.values("comment_id")).update(**fields)
-            if by is not None:
-                batch.log_to_admin_history(by, note)
-            # update() sends no signal: the badge and the picks-first order are on pages.
-            content_changed()
+            if changed:
+                # update() sends no signal: the badge and the picks-first order are on pages.
+                content_changed()
         return changed
 
     def export_personal_data(self):
