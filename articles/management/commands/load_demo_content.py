@@ -2,7 +2,8 @@
 
 Every name, place and quotation here is made up. Safe to run again and again: rows are found
 by slug and updated, and a published date is only chosen when an article is first created,
-so links stay stable across runs.
+so links stay stable across runs. Four articles get a featured image: an illustration drawn
+here with Pillow, stored once through the media library (see PICTURES).
 """
 
 import io
