@@ -82,6 +82,10 @@ class PostgreSQLSearch:
     def search(terms):
         return _postgresql_search(terms)
 
+    @staticmethod
+    def index(articles):
+        """Nothing to do: the generated column is computed on insert, bulk or not."""
+
 
 def _postgresql_search(terms):
     query = SearchQuery(terms, search_type="websearch", config=CONFIG)
@@ -135,6 +139,11 @@ class SQLiteSearch:
     @staticmethod
     def search(terms):
         return _sqlite_search(terms)
+
+    @staticmethod
+    def index(articles):
+        for article in articles:
+            index_article(Article, article)
 
 
 def _sqlite_search(terms):
@@ -237,6 +246,12 @@ def index_article(sender, instance, raw=False, **kwargs):
 def unindex_article(sender, instance, **kwargs):
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [instance.pk])  # noqa: S608
+
+
+def index_articles(articles):
+    """Index articles saved without their signals (bulk_create, a raw import): on SQLite
+    the FTS5 table is otherwise kept by post_save, which bulk_create does not send."""
+    _backend().index(articles)
 
 
 def connect():

@@ -5,12 +5,14 @@ it prints what it made as JSON for bench/run.py. The smoke test calls `seed()` d
 a small `Scale`.
 """
 
+import io
 import json
 import os
 import random
 import sys
 from dataclasses import asdict, dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 BODY_PARAGRAPH = (
     "<p>The council's finance committee met on Tuesday evening to consider the draft budget "
@@ -25,6 +27,53 @@ ARTICLE_BODY = (
     + "<li>The full council votes in March.</li></ul>"
     + BODY_PARAGRAPH * 4
 )
+
+# The archive's subjects, one a story, so that a search word matches some articles and not
+# all: SEARCH_TERMS is in one subject of eight.
+ARCHIVE_SUBJECTS = [
+    (
+        "Lifeboat crew called out twice in one night",
+        "<p>The lifeboat crew launched twice before dawn: first to a yacht with a fouled "
+        "propeller off the point, then to a walker cut off by the tide below the cliffs. The "
+        "coxswain praised the volunteers, several of whom went straight on to their day jobs.</p>",
+    ),
+    (
+        "Dune fencing goes up on the northern beach",
+        "<p>Wardens put up chestnut fencing along the northern dunes to trap blown sand and "
+        "keep walkers to the boardwalk while the marram grass recovers from the winter.</p>",
+    ),
+    (
+        "Bakery on Quay Street marks its centenary",
+        "<p>The bakery opened its doors a hundred years ago this week, and the family still "
+        "starts the ovens at four. Regulars queued along the quay for the anniversary loaf.</p>",
+    ),
+    (
+        "Rovers sign a goalkeeper from the county league",
+        "<p>Larkspur Rovers have signed a goalkeeper from the county league on a two-year "
+        "deal, after a season in which three keepers shared the shirt between them.</p>",
+    ),
+    (
+        "Street lighting to switch to LED lamps",
+        "<p>Every street lamp in the town will be replaced with LED lamps over two years, "
+        "which officers say will halve the electricity bill for street lighting.</p>",
+    ),
+    (
+        "Pier Theatre reopens after its restoration",
+        "<p>The Pier Theatre reopened with a gala night after eighteen months of restoration "
+        "work on its roof, its seats and the painted ceiling above the stalls.</p>",
+    ),
+    (
+        "Ferry operator consults on winter sailings",
+        "<p>The ferry operator has opened a consultation on the winter timetable, which would "
+        "cut the Sunday sailings from four to two between November and March.</p>",
+    ),
+    (
+        "Tide gauge readings go online",
+        "<p>Volunteers have typed up a century of tide gauge readings from the harbour arm, "
+        "and the whole series can now be read and downloaded by anyone.</p>",
+    ),
+]
+SEARCH_TERMS = "lifeboat crew"
 
 # What readers write, in the lengths and markup they use: plain text, inline tags, links.
 COMMENT_BODIES = [
@@ -54,9 +103,10 @@ class Scale:
     spam: int = 100  # likewise
     medium: int = 50  # approved, on the medium article
     moderation: int = 10_000  # pending on one more article: the bulk approve's queue
+    archive: int = 200  # older articles on ARCHIVE_SUBJECTS, for the search page
 
 
-SMALL = Scale(articles=5, approved=20, pending=10, spam=5, medium=5, moderation=40)
+SMALL = Scale(articles=6, approved=20, pending=10, spam=5, medium=5, moderation=40, archive=16)
 
 # The share of approved comments at each reply depth (0 = top level); depth stays within
 # the default COMMENTS_THREAD_DEPTH of 5.
@@ -69,6 +119,7 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
+    from articles import search
     from articles.models import Article, ArticleAuthor, Author, Category
     from comments.models import Comment
     from comments.rendering import render_comment_body
@@ -134,7 +185,27 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
             )
             ArticleAuthor.objects.create(article=article, author=author)
             articles.append(article)
-        big, medium, empty, posting, queued, *_ = articles
+        big, medium, empty, posting, queued, pictured, *_ = articles
+        pictured.featured_image = featured_image()
+        pictured.save(update_fields=["featured_image"])
+        archive = Article.objects.bulk_create(
+            Article(
+                title=f"{ARCHIVE_SUBJECTS[i % len(ARCHIVE_SUBJECTS)][0]} ({i + 1})",
+                slug=f"archive-{i + 1}",
+                standfirst="From the archive.",
+                body=ARCHIVE_SUBJECTS[i % len(ARCHIVE_SUBJECTS)][1] * 3 + ARTICLE_BODY,
+                category=category,
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(days=scale.articles + 1 + i),
+            )
+            for i in range(scale.archive)
+        )
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, author=author) for article in archive
+        )
+        # bulk_create sends no post_save: the search index (SQLite's FTS5 table) is filled
+        # here, as the site's receivers would have.
+        search.index_articles(archive)
 
         approved = threaded(big, scale.approved, first_n=0)
         n = scale.approved
@@ -168,6 +239,11 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
             str(scale.medium): medium.get_absolute_url(),
             "0": empty.get_absolute_url(),
         },
+        # The same article as "0" but for its featured image: the page with and without.
+        "plain_article_url": empty.get_absolute_url(),
+        "image_article_url": pictured.get_absolute_url(),
+        "search_url": "/search/?" + urlencode({"q": SEARCH_TERMS}),
+        "search_matches": sum(1 for i in range(scale.archive) if i % len(ARCHIVE_SUBJECTS) == 0),
         "big_article_url": big.get_absolute_url(),
         "posting_article_id": posting.pk,
         "posting_url": posting.get_absolute_url(),
@@ -175,6 +251,40 @@ def seed(scale: Scale = Scale(), rng_seed: int = 9) -> dict:
         "moderation_article_id": queued.pk,
         "moderator_username": moderator.username,
     }
+
+
+def featured_image(size=(1600, 900)):
+    """An Image stored as an editor's upload is (checked, re-encoded, its renditions made),
+    of a picture drawn here: a sky over a sea, a sun, a harbour wall."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw, ImageOps
+
+    from articles import imaging
+    from articles.media import Image
+
+    width, height = size
+    ramp = PILImage.linear_gradient("L").resize(size)
+    picture = ImageOps.colorize(ramp, "#f3d9b1", "#1d4f73").convert("RGB")
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse([width * 0.75, height * 0.15, width * 0.75 + 100, height * 0.15 + 100], "#fff1d0")
+    draw.polygon(
+        [
+            (0, height * 0.55),
+            (width * 0.7, height * 0.6),
+            (width * 0.7, height * 0.7),
+            (0, height * 0.8),
+        ],
+        fill="#8a8580",
+    )
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return Image.objects.store(
+        imaging.check_image(out.getvalue()),
+        title="Harbour wall (bench)",
+        alt_text="The harbour wall under an evening sky.",
+        caption="The east harbour wall.",
+        credit="Illustration: The Newsroom",
+    )
 
 
 # The moderation queue at newsroom scale (issue 20): comments over many articles and two

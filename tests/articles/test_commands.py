@@ -169,3 +169,41 @@ def test_a_held_comment_is_mailed_to_the_demo_admin(
         )
 
     assert [message.to for message in mailoutbox] == [["admin@example.com"]]
+
+
+def test_demo_content_features_its_own_illustrations_with_alt_text_caption_and_credit():
+    from articles.management.commands.load_demo_content import PICTURE_CREDIT, PICTURES
+    from articles.media import Image
+
+    call_command("load_demo_content")
+
+    pictured = Article.objects.published().filter(featured_image__isnull=False)
+    assert {a.slug for a in pictured} == {p["article"] for p in PICTURES}
+    for image in Image.objects.all():
+        assert image.alt_text and image.caption and not image.decorative
+        assert image.credit == PICTURE_CREDIT
+        assert {r["format"] for r in image.renditions} == {"WEBP", "JPEG"}
+        assert image.featured_in.exists()
+
+
+def test_demo_illustrations_are_made_once(capsys):
+    from articles.media import Image
+
+    call_command("load_demo_content")
+    first = {a.slug: a.featured_image_id for a in Article.objects.all()}
+    files = sorted(name for image in Image.objects.all() for name in image.all_file_names())
+
+    call_command("load_demo_content")
+
+    assert {a.slug: a.featured_image_id for a in Article.objects.all()} == first
+    assert sorted(n for i in Image.objects.all() for n in i.all_file_names()) == files
+    assert "(0 new)." in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_demo_lead_story_shows_its_illustration_on_the_front_page(client):
+    call_command("load_demo_content")
+    lead = Article.objects.get(slug="harbour-wall-repairs-approved")
+
+    front = client.get("/").content.decode()
+
+    assert lead.featured_image.alt_text.replace("'", "&#x27;") in front

@@ -228,3 +228,23 @@ def test_the_fts_table_holds_the_body_as_plain_text():
     with connection.cursor() as cursor:
         cursor.execute("SELECT body FROM article_search WHERE rowid = %s", [article.pk])
         assert cursor.fetchone() == ("Fish & chips",)
+
+
+def test_articles_made_with_bulk_create_are_found_once_indexed(client):
+    from articles.search import index_articles
+
+    made = Article.objects.bulk_create(
+        Article(
+            title=f"Lifeboat launched in the night {n}",
+            slug=f"lifeboat-{n}",
+            body="<p>The crew went out to a yacht off the point.</p>",
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(days=1),
+        )
+        for n in range(3)
+    )
+
+    index_articles(made)
+
+    assert search("yacht").count() == 3
+    assert len(found_titles(results(client, "yacht"))) == 3

@@ -156,3 +156,63 @@ def test_comment_form_as_the_bench_fills_it_is_accepted_and_stored(client, seede
     stored = Comment.objects.get(body__contains="bench-smoke")
     assert response["Location"].endswith(f"#comment-{stored.pk}")
     assert stored.author_name == "Bench Reader 1"
+
+
+def test_bench_loads_the_search_page_and_an_article_with_and_without_a_featured_image(seeded):
+    pages = run.bench_pages(seeded)
+
+    assert pages["search"] == (seeded["search_url"], {})
+    assert pages["article_image_cached"] == (seeded["image_article_url"], {})
+    assert pages["article_image_uncached"][1] == run.CACHE_BYPASS_HEADERS
+    assert pages["article_plain_uncached"][0] == seeded["plain_article_url"]
+    assert set(run.PAGE_CHOICES) - {"posts"} == set(pages) - {"static"}
+    assert set(run.PAGE_NAMES) == set(pages)
+
+
+def test_seed_fills_the_search_index_so_the_search_page_finds_the_archive(client, seeded):
+    from articles.search import search
+
+    assert seeded["search_matches"] == 2  # 16 archive articles, one subject in eight
+    assert search(seed.SEARCH_TERMS).count() == seeded["search_matches"]
+
+    response = client.get(seeded["search_url"])
+
+    assert response.status_code == 200
+    assert response.text.count("Lifeboat crew called out twice in one night") == 2
+    assert "<mark>" in response.text
+
+
+def test_seed_features_an_image_stored_with_its_renditions_on_one_article(client, seeded):
+    from articles.media import Image
+    from articles.models import Article
+
+    image = Image.objects.get()
+    assert image.renditions and image.alt_text
+    pictured = Article.objects.get(featured_image=image)
+    assert pictured.get_absolute_url() == seeded["image_article_url"]
+
+    with_image = client.get(seeded["image_article_url"]).text
+    without = client.get(seeded["plain_article_url"]).text
+
+    assert image.src in with_image and 'alt="The harbour wall' in with_image
+    assert image.src not in without
+
+
+def test_pages_option_restricts_the_runs_and_refuses_unknown_names():
+    assert run.parse_args(["--pages", "search,posts"]).pages == ["search", "posts"]
+    assert run.parse_args([]).pages is None
+    with pytest.raises(SystemExit):
+        run.parse_args(["--pages", "serach"])
+
+
+def test_targets_and_table_without_the_article_pages_still_judge_the_search_page():
+    report = _report(cached_per_s=600)
+    http = report["backends"]["sqlite"]["http"]
+    del http["article_cached"], http["article_uncached"]
+    http["search"] = {32: {"requests_per_s": 50, "p99_ms": 80.0}}
+
+    outcomes = run.evaluate(report)
+
+    search = [o for o in outcomes if o["target"].startswith("search page")]
+    assert [o["result"] for o in search] == ["MISS"]
+    assert not any(o["target"].startswith("cached article") for o in outcomes)

@@ -2,15 +2,19 @@
 
 Every name, place and quotation here is made up. Safe to run again and again: rows are found
 by slug and updated, and a published date is only chosen when an article is first created,
-so links stay stable across runs.
+so links stay stable across runs. Four articles get a featured image: an illustration drawn
+here with Pillow, stored once through the media library (see PICTURES).
 """
 
+import io
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles import imaging
+from articles.media import Image
 from articles.models import Article, ArticleAuthor, Author, Category
 from articles.sanitizer import sanitize_article_html
 
@@ -352,6 +356,7 @@ class Command(BaseCommand):
             for data in CATEGORIES
         }
         created = 0
+        articles = {}
         for data in ARTICLES:
             days_ago = data["days_ago"]
             if days_ago is None:
@@ -373,13 +378,16 @@ class Command(BaseCommand):
             )
             _update_if_changed(article, fields)
             created += was_created
+            articles[article.slug] = article
             for position, author_slug in enumerate(data["authors"]):
                 ArticleAuthor.objects.update_or_create(
                     article=article, author=authors[author_slug], defaults={"position": position}
                 )
+        pictures = feature_pictures(articles)
         self.stdout.write(
             f"Demo content ready: {len(AUTHORS)} authors, {len(CATEGORIES)} categories, "
-            f"{len(ARTICLES)} articles ({created} new)."
+            f"{len(ARTICLES)} articles ({created} new), {len(PICTURES)} illustrations "
+            f"({pictures} new)."
         )
 
 
@@ -392,3 +400,209 @@ def _update_if_changed(article, fields):
         for name in changed:
             setattr(article, name, wanted[name])
         article.save()
+
+
+# Pictures -----------------------------------------------------------------------------
+# Our own illustrations, drawn here with Pillow from shapes and gradients, so the demo
+# shows featured images (lead story, teasers, article pages, og:image) without copying a
+# picture from anywhere. Drawn the same way on every run: the same bytes, the same image.
+
+PICTURE_SIZE = (1600, 900)
+PICTURE_CREDIT = "Illustration: The Newsroom"
+
+
+def _gradient(size, top, bottom):
+    """A vertical gradient from colour `top` to colour `bottom`."""
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    ramp = PILImage.linear_gradient("L").resize(size)
+    return ImageOps.colorize(ramp, top, bottom).convert("RGB")
+
+
+def _draw_harbour_wall(size):
+    from PIL import ImageDraw
+
+    width, height = size
+    picture = _gradient(size, "#f3d9b1", "#8fb8d8")  # evening sky
+    sea = _gradient((width, height // 2), "#3f7ea6", "#123a56")
+    picture.paste(sea, (0, height // 2))
+    draw = ImageDraw.Draw(picture)
+    # The wall runs in from the left, its capping stones in a row, the gap the storm left.
+    wall_top = int(height * 0.44)
+    draw.polygon(
+        [
+            (0, wall_top),
+            (int(width * 0.78), wall_top + 40),
+            (int(width * 0.78), height * 0.62),
+            (0, height * 0.70),
+        ],
+        fill="#8a8580",
+    )
+    stone = width // 26
+    for n in range(20):
+        if n in (11, 12):
+            continue  # the missing stretch
+        x = n * stone
+        y = wall_top + int(40 * x / (width * 0.78)) - 18
+        draw.rectangle([x + 3, y, x + stone - 3, y + 20], fill="#b9b2a8")
+    # Swell against the wall.
+    for row in range(6):
+        y = int(height * 0.66) + row * 45
+        for x in range(-40, width, 160):
+            draw.arc([x, y, x + 160, y + 40], 200, 340, fill="#9cc4dd", width=4)
+    draw.ellipse(
+        [width * 0.82, height * 0.16, width * 0.82 + 90, height * 0.16 + 90], fill="#fff1d0"
+    )
+    return picture
+
+
+def _draw_dunes(size):
+    from PIL import ImageDraw
+
+    width, height = size
+    picture = _gradient(size, "#bfe0f2", "#fdf3dc")
+    draw = ImageDraw.Draw(picture)
+    colours = ["#e8cf9c", "#d9b779", "#c79d5e", "#b08447"]
+    for layer, colour in enumerate(colours):
+        base = int(height * (0.45 + layer * 0.14))
+        points = [(0, height)]
+        for x in range(0, width + 80, 80):
+            # Gentle crests, each layer shifted, nearer layers taller.
+            crest = 60 + layer * 25
+            phase = (x / width * 3.1 + layer * 0.9) % 2
+            y = base - int(crest * (1 - abs(phase - 1)))
+            points.append((x, y))
+        points.append((width, height))
+        draw.polygon(points, fill=colour)
+    # Marram grass on the nearest crest.
+    for x in range(120, width, 210):
+        base = int(height * 0.9)
+        for lean in (-30, -10, 12, 28):
+            draw.line([(x, base), (x + lean, base - 90)], fill="#6f8a4a", width=5)
+    return picture
+
+
+def _draw_loaf(size):
+    from PIL import ImageDraw
+
+    width, height = size
+    picture = _gradient(size, "#f6efe4", "#d8c7ad")
+    draw = ImageDraw.Draw(picture)
+    # The bread board, then the loaf on it with its scored top.
+    draw.rounded_rectangle(
+        [width * 0.12, height * 0.62, width * 0.88, height * 0.80], radius=30, fill="#9b6b3f"
+    )
+    draw.ellipse([width * 0.2, height * 0.66, width * 0.8, height * 0.78], fill="#6e4a2b")
+    left, top, right, bottom = width * 0.22, height * 0.26, width * 0.78, height * 0.72
+    draw.ellipse([left, top, right, bottom], fill="#c98a3c")
+    draw.ellipse([left + 30, top + 25, right - 30, bottom - 60], fill="#dca257")
+    for n in range(4):
+        x = left + (right - left) * (0.22 + n * 0.17)
+        draw.arc([x - 70, top + 50, x + 70, bottom - 90], 200, 330, fill="#f3dcae", width=14)
+    return picture
+
+
+def _draw_town_hall(size):
+    from PIL import ImageDraw
+
+    width, height = size
+    picture = _gradient(size, "#a9c7e8", "#e9f1f8")
+    draw = ImageDraw.Draw(picture)
+    stone, shadow = "#e4d9c6", "#b9ab94"
+    left, right = int(width * 0.18), int(width * 0.82)
+    base = int(height * 0.9)
+    draw.rectangle([0, base, width, height], fill="#7c7a74")  # the square
+    draw.rectangle([left, int(height * 0.38), right, base], fill=stone)
+    draw.polygon(  # the pediment
+        [
+            (left - 20, int(height * 0.38)),
+            (width // 2, int(height * 0.16)),
+            (right + 20, int(height * 0.38)),
+        ],
+        fill=shadow,
+    )
+    draw.ellipse(  # the clock
+        [width // 2 - 45, int(height * 0.22), width // 2 + 45, int(height * 0.22) + 90],
+        fill="#f8f4ea",
+        outline="#4a4a4a",
+        width=5,
+    )
+    columns = 8
+    span = (right - left) / columns
+    for n in range(columns + 1):
+        x = int(left + n * span)
+        draw.rectangle([x - 14, int(height * 0.42), x + 14, base - 30], fill="#f4eee3")
+    for n in range(columns):  # tall windows between the columns
+        x = int(left + (n + 0.5) * span)
+        draw.rectangle([x - 22, int(height * 0.50), x + 22, int(height * 0.72)], fill="#4f6478")
+    draw.rectangle([left - 30, base - 30, right + 30, base], fill=shadow)  # the steps
+    return picture
+
+
+PICTURES = [
+    {
+        "article": "harbour-wall-repairs-approved",
+        "draw": _draw_harbour_wall,
+        "title": "Harbour wall at dusk (illustration)",
+        "alt_text": "An illustration of the harbour wall at dusk, a gap in its capping stones, "
+        "with the sea swelling against it.",
+        "caption": "The east harbour wall, where February's storms took the capping stones.",
+    },
+    {
+        "article": "northern-dunes-survey",
+        "draw": _draw_dunes,
+        "title": "Northern dunes (illustration)",
+        "alt_text": "An illustration of sand dunes in layers of gold under a pale sky, "
+        "marram grass on the nearest crest.",
+        "caption": "The northern dunes, retreating by more than a metre a year.",
+    },
+    {
+        "article": "quay-street-bakery-centenary",
+        "draw": _draw_loaf,
+        "title": "A loaf on a bread board (illustration)",
+        "alt_text": "An illustration of a round, scored loaf of bread on a wooden board.",
+        "caption": "A hundred years of baking on Quay Street.",
+    },
+    {
+        "article": "budget-in-numbers",
+        "draw": _draw_town_hall,
+        "title": "Town hall facade (illustration)",
+        "alt_text": "An illustration of the town hall's facade: columns, tall windows, a "
+        "pediment with a clock, steps down to the square.",
+        "caption": "The town hall, where the draft budget goes to the vote.",
+    },
+]
+
+
+def _picture_bytes(draw):
+    picture = draw(PICTURE_SIZE)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def feature_pictures(articles):
+    """Give the articles in PICTURES their illustration as featured image, stored through
+    the media library as an upload is (checked, re-encoded, renditions made). An article
+    that has a featured image keeps it, and an illustration already in the library is used
+    again: a second run draws nothing and stores nothing. Returns how many were stored."""
+    stored = 0
+    for data in PICTURES:
+        article = articles.get(data["article"])
+        if article is None or article.featured_image_id:
+            continue
+        checked = imaging.check_image(_picture_bytes(data["draw"]))
+        image = Image.objects.filter(content_hash=checked.content_hash).first()
+        if image is None:
+            image = Image.objects.store(
+                checked,
+                title=data["title"],
+                alt_text=data["alt_text"],
+                caption=data["caption"],
+                credit=PICTURE_CREDIT,
+            )
+            stored += 1
+        article.featured_image = image
+        article.save(update_fields=["featured_image", "updated_at"])
+    return stored
