@@ -5,6 +5,7 @@ renditions with srcset and alt text; no CSP violation on the way (open_page chec
 import re
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from articles.models import Article, Image
@@ -22,6 +23,11 @@ def test_editor_places_a_library_image_with_the_picker_and_readers_see_rendition
     tmp_path,
 ):
     page = editor_page
+    # The library's permissions, granted to Editors by a later migration than the one the
+    # fixture rebuilds the group from (an earlier transactional test may have flushed it).
+    Group.objects.get(name="Editors").permissions.add(
+        *Permission.objects.filter(content_type__app_label="articles", content_type__model="image")
+    )
     photo = tmp_path / "ferry.jpg"
     photo.write_bytes(image_bytes("JPEG", (1800, 1200)))
 
