@@ -21,6 +21,7 @@ from reversion.models import Version
 
 from . import admin_media  # noqa: F401  (registers the media library)
 from .editor import body_form_field
+from .media import with_library_figures
 from .models import Article, ArticleAuthor, Author, Category, Tag
 from .revisions import compare_versions
 
@@ -41,6 +42,12 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["body"] = body_form_field(
             required=False, label=body.label, help_text=_BODY_HELP
         )
+
+    def clean_body(self):
+        # An image picked from the library comes back from the editor as a plain <img> of
+        # one rendition: stored as the library's responsive figure (srcset, sizes, width,
+        # height, lazy), with the caption the editor gave it.
+        return with_library_figures(self.cleaned_data["body"])
 
 
 _BODY_HELP = (

@@ -4,12 +4,18 @@ The list shows thumbnails, so it doubles as the picker for an article's featured
 (the raw-id lookup opens it in a popup).
 """
 
+import re
 from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -102,6 +108,11 @@ class ImageForm(forms.ModelForm):
         return image
 
 
+# Thumbnails a page of the picker shows; the search narrows the rest.
+PICKER_PAGE_SIZE = 48
+PICKER_CALLBACK = re.compile(r"-?[0-9]{1,9}")
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
@@ -121,6 +132,43 @@ class ImageAdmin(admin.ModelAdmin):
             (None, {"fields": ["preview", *described]}),
             ("File", {"fields": ["details", "body_html"]}),
         ]
+
+    def get_urls(self):
+        picker = path(
+            "picker/",
+            self.admin_site.admin_view(self.picker_view),
+            name="articles_image_picker",
+        )
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """The article editor's image picker (its "Browse..." button, articles/editor.py):
+        the library as thumbnails with a search; a click hands the image's address, alt
+        text and caption back to the editor (static/articles/image-picker.js)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = " ".join(request.GET.get("q", "").split())[:200]
+        images = Image.objects.all()
+        for word in query.split():
+            images = images.filter(
+                Q(title__icontains=word) | Q(alt_text__icontains=word) | Q(caption__icontains=word)
+            )
+        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("page"))
+        # The editor's number for its callback, as CKEditor's file browser is given it.
+        callback = request.GET.get("CKEditorFuncNum", "")
+        if not PICKER_CALLBACK.fullmatch(callback):
+            callback = ""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Choose an image",
+            "opts": self.opts,
+            "is_popup": True,
+            "query": query,
+            "page_obj": page,
+            "choices": [(image, image.rendition(480)) for image in page],
+            "callback": callback,
+        }
+        return TemplateResponse(request, "admin/articles/image/picker.html", context)
 
     def save_model(self, request, obj, form, change):
         if not change:

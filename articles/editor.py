@@ -50,8 +50,8 @@ EDITOR_ONLY_ATTRIBUTES = {("figure", "class"), ("ol", "data-type"), ("img", "dat
 
 # The hook for the media library: the URL of a page that picks an image and answers the
 # editor's "Browse..." button (django-prose-editor's Figure `pickerUrl`, which calls back
-# as CKEditor's file browser does). None until the library provides one.
-FIGURE_PICKER_URL = None
+# as CKEditor's file browser does): the media library's picker (articles/admin_media.py).
+FIGURE_PICKER_URL = "admin:articles_image_picker"
 
 
 def body_extensions():

@@ -8,6 +8,9 @@ written twice, so files can be cached for a year as immutable.
 """
 
 import posixpath
+import re
+from html import unescape
+from html.parser import HTMLParser
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -277,6 +280,96 @@ class Image(models.Model):
 
     def directory(self):
         return posixpath.dirname(self.file.name)
+
+
+# The editor's figures and images as django-prose-editor serialises them (and nh3 cleans
+# them: attributes quoted, no comments), and as figure_html() writes them, so the rewrite
+# finds its own output again. The caption's inner HTML is group "caption".
+_FIGURE = re.compile(
+    r"<figure\b[^>]*>\s*(?P<img><img\b[^>]*>)\s*"
+    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>)?\s*</figure>",
+    re.IGNORECASE | re.DOTALL,
+)
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_FIGURE_OR_IMG = re.compile(f"{_FIGURE.pattern}|{_IMG.pattern}", re.IGNORECASE | re.DOTALL)
+# Where a library file lives: images/<2 hex>/<first 32 hex of the content hash>/<name>.
+_LIBRARY_PATH = re.compile(r"images/[0-9a-f]{2}/(?P<hash>[0-9a-f]{32})/[^/?#]+$")
+_SMALL = re.compile(r"\s*<small\b[^>]*>(?P<text>.*?)</small>\s*$", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+class _ImgSource(HTMLParser):
+    def __init__(self, tag):
+        super().__init__(convert_charrefs=True)
+        self.src = None
+        self.feed(tag)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and self.src is None:
+            self.src = (dict(attrs).get("src") or "").strip()
+
+    handle_startendtag = handle_starttag
+
+
+def _src(img_tag):
+    return _ImgSource(img_tag).src or ""
+
+
+def _images_by_url(srcs):
+    """{url: Image} for every file (original and renditions) of the library images the
+    `srcs` name, in one query; a src is ours only when storage gives that very URL."""
+    hashes = {m["hash"] for src in srcs if (m := _LIBRARY_PATH.search(src.split("?")[0]))}
+    if not hashes:
+        return {}
+    wanted = Q()
+    for prefix in hashes:
+        wanted |= Q(content_hash__startswith=prefix)
+    by_url = {}
+    for image in Image.objects.filter(wanted):
+        for name in image.all_file_names():
+            by_url[default_storage.url(name)] = image
+    return by_url
+
+
+def _caption_text(caption_html, image):
+    """The caption as plain text, without the credit figure_html() adds after it (as
+    <small>, or as the text the editor keeps of it), so a second save does not repeat it."""
+    small = _SMALL.search(caption_html)
+    if small and unescape(_TAG.sub("", small["text"])).strip() == image.credit:
+        caption_html = caption_html[: small.start()]
+    text = " ".join(unescape(_TAG.sub("", caption_html)).split())
+    if image.credit and text.endswith(image.credit):
+        text = text[: -len(image.credit)].rstrip()
+    return text
+
+
+def with_library_figures(html):
+    """The body with every image from our library in the library's responsive markup.
+
+    The editor stores a picked image as a plain <img src> of one rendition (in a <figure>
+    with its caption). This rewrites each such figure into Image.figure_html() with the
+    caption the editor gave it, and a library <img> outside a figure into the library's
+    <img> (srcset, sizes, width, height, alt, lazy). Images not from the library are left
+    as they are; the output is found again and rewritten to itself, so saving twice does
+    not nest figures.
+    """
+    if not html or "<img" not in html.lower():
+        return html
+    by_url = _images_by_url([_src(m["img"] or m[0]) for m in _FIGURE_OR_IMG.finditer(html)])
+    if not by_url:
+        return html
+
+    def rewrite(match):
+        image = by_url.get(_src(match["img"] or match[0]))
+        if image is None:
+            return match[0]
+        if match["img"] is None:
+            return _IMG.search(image.figure_html(caption=""))[0]
+        caption = _caption_text(match["caption"] or "", image)
+        return image.figure_html(caption=caption)
+
+    return _FIGURE_OR_IMG.sub(rewrite, html)
 
 
 def _put(name, content, written):
