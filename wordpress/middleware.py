@@ -2,7 +2,8 @@
 
 Modelled on django.contrib.redirects' RedirectFallbackMiddleware. Two kinds of old link:
 
-* Query-string links at the site root (`/?p=<id>`, `/?feed=rss2`, `/?tag=<slug>`, `/?m=<yyyymm>`):
+* Query-string links at the site root (`/?p=<id>`, `/?feed=rss2`, `/?tag=<slug>`, `/?m=<yyyymm>`,
+  `/?cat=<term id>`, `/?author=<user id>`):
   the front page would answer 200 and ignore them, so they are decided before the view.
 * Path shapes our own URLs do not have (`/feed/rss2/`, `/page/2/`, `/category/<parent>/<child>/`,
   `/<permalink>/feed/`, `/<permalink>/comment-page-2/`, `/search/<terms>/` …): only a 404 is
@@ -19,6 +20,8 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 
 from articles.models import Article, Author, Category, Tag
+
+from .models import ImportedAuthor, ImportedCategory
 
 # WordPress's feed names (`/?feed=<name>`, `/feed/<name>/`) and which of our feeds serves each.
 _FEEDS = {
@@ -97,6 +100,10 @@ class WordPressRedirectMiddleware:
             return tag.get_absolute_url()
         if "m" in query:
             return self._date_archive(query["m"])
+        if "cat" in query:
+            return self._by_wordpress_id(ImportedCategory, "category", query["cat"])
+        if "author" in query:
+            return self._by_wordpress_id(ImportedAuthor, "author", query["author"])
         # ?s= is sent to our search by the front page itself (articles.views).
         return None
 
@@ -108,6 +115,16 @@ class WordPressRedirectMiddleware:
         if article is None:
             raise Http404("No published article has that WordPress id.")
         return article
+
+    @staticmethod
+    def _by_wordpress_id(model, field, value):
+        """The page of the category or author an import kept WordPress's id of."""
+        imported = None
+        if _digits(value) and len(value) < 19:
+            imported = model.objects.select_related(field).filter(wordpress_id=int(value)).first()
+        if imported is None:
+            raise Http404(f"No {field} has that WordPress id.")
+        return getattr(imported, field).get_absolute_url()
 
     @staticmethod
     def _date_archive(value):

@@ -13,7 +13,7 @@ from tests.factories import (
     TagFactory,
 )
 
-from .conftest import THEME_UNIT_TEST_DATA
+from .conftest import THEME_UNIT_TEST_DATA, WXR_HEAD, WXR_TAIL, wxr_post
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +252,46 @@ def test_posts_are_never_shadowed(client, article):
     assert client.post("/feed/rss2/").status_code == 404
 
 
+# WordPress's term and user ids ------------------------------------------------------------
+
+AUTHOR_WITH_ID = """<wp:author><wp:author_id>7</wp:author_id><wp:author_login>rita</wp:author_login>
+  <wp:author_display_name><![CDATA[Rita Reporter]]></wp:author_display_name></wp:author>
+<wp:category><wp:term_id>31</wp:term_id><wp:category_nicename>news</wp:category_nicename>
+  <wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>
+"""
+
+
+@pytest.fixture
+def imported_ids(write_wxr, import_wxr):
+    path = write_wxr(wxr_post(5), head=WXR_HEAD + AUTHOR_WITH_ID, tail=WXR_TAIL)
+    import_wxr(path)
+    return path
+
+
+def test_category_id_query_redirects_to_the_section(client, imported_ids):
+    redirects_to_a_page(client, "/?cat=31", "/category/news/")
+
+
+def test_author_id_query_redirects_to_the_author_page(client, imported_ids):
+    redirects_to_a_page(client, "/?author=7", "/author/rita/")
+
+
+@pytest.mark.parametrize(
+    "query", ["cat=32", "cat=abc", "cat=", "author=8", "author=-7", "cat=" + "9" * 30]
+)
+def test_unknown_or_bad_ids_are_not_found(client, imported_ids, query):
+    assert client.get(f"/?{query}").status_code == 404
+
+
+def test_importing_again_keeps_the_ids_once(client, imported_ids, import_wxr):
+    from wordpress.models import ImportedAuthor, ImportedCategory
+
+    import_wxr(imported_ids)
+
+    assert ImportedCategory.objects.filter(wordpress_id=31).count() == 1
+    assert ImportedAuthor.objects.filter(wordpress_id=7).count() == 1
+
+
 # On WordPress's own Theme Unit Test export -------------------------------------------------
 
 
@@ -298,6 +338,7 @@ def test_every_shape_answers_on_the_theme_unit_test_import(client, import_wxr):
         f"/?m={day:%Y%m}",
         f"/?m={day:%Y%m%d}",
         f"/?tag={tag.slug}",
+        "/?cat=192",  # The export's term id of "Classic".
         "/search/template/",
     ):
         redirects_to_a_page(client, path)
