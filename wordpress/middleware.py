@@ -3,7 +3,7 @@
 Modelled on django.contrib.redirects' RedirectFallbackMiddleware. Two kinds of old link:
 
 * Query-string links at the site root (`/?p=<id>`, `/?feed=rss2`, `/?tag=<slug>`, `/?m=<yyyymm>`,
-  `/?cat=<term id>`, `/?author=<user id>`):
+  `/?cat=<term id>`, `/?author=<user id>`, `/?attachment_id=<id>`):
   the front page would answer 200 and ignore them, so they are decided before the view.
 * Path shapes our own URLs do not have (`/feed/rss2/`, `/page/2/`, `/category/<parent>/<child>/`,
   `/<permalink>/feed/`, `/<permalink>/comment-page-2/`, `/search/<terms>/` …): only a 404 is
@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 
-from articles.models import Article, Author, Category, Tag
+from articles.models import Article, Author, Category, Image, Tag
 
 from .models import ImportedAuthor, ImportedCategory
 
@@ -104,6 +104,8 @@ class WordPressRedirectMiddleware:
             return self._by_wordpress_id(ImportedCategory, "category", query["cat"])
         if "author" in query:
             return self._by_wordpress_id(ImportedAuthor, "author", query["author"])
+        if "attachment_id" in query:
+            return self._image_by_attachment_id(query["attachment_id"])
         # ?s= is sent to our search by the front page itself (articles.views).
         return None
 
@@ -125,6 +127,16 @@ class WordPressRedirectMiddleware:
         if imported is None:
             raise Http404(f"No {field} has that WordPress id.")
         return getattr(imported, field).get_absolute_url()
+
+    @staticmethod
+    def _image_by_attachment_id(value):
+        """An attachment page: the image itself, when the import brought its file across."""
+        image = None
+        if _digits(value) and len(value) < 19:
+            image = Image.objects.filter(wordpress_id=int(value)).first()
+        if image is None:
+            raise Http404("No image was imported with that WordPress attachment id.")
+        return image.url
 
     @staticmethod
     def _date_archive(value):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.models import Article, Author, Category, Tag
+from articles.models import Article, Author, Category, Image, Tag
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -342,3 +342,23 @@ def test_every_shape_answers_on_the_theme_unit_test_import(client, import_wxr):
         "/search/template/",
     ):
         redirects_to_a_page(client, path)
+
+
+def test_attachment_id_query_redirects_to_the_imported_image(
+    client, settings, write_wxr, import_wxr, tmp_path
+):
+    from tests.images import jpeg_with_gps_and_rotation
+
+    from .test_import_media import put, wxr_attachment
+
+    uploads = tmp_path / "uploads"
+    put(uploads, "wp-content/uploads/2019/03/harbour.jpg", jpeg_with_gps_and_rotation((600, 400)))
+    import_wxr(write_wxr(wxr_attachment(50, "2019/03/harbour.jpg")), "--media-dir", str(uploads))
+    image = Image.objects.get(wordpress_id=50)
+
+    response = client.get("/?attachment_id=50")
+
+    assert response.status_code == 301
+    assert response["Location"] == image.url
+    assert (settings.MEDIA_ROOT / image.file.name).is_file()
+    assert client.get("/?attachment_id=51").status_code == 404
