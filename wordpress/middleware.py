@@ -5,9 +5,9 @@ Modelled on django.contrib.redirects' RedirectFallbackMiddleware. Two kinds of o
 * Query-string links at the site root (`/?p=<id>`, `/?feed=rss2`, `/?tag=<slug>`, `/?m=<yyyymm>`,
   `/?cat=<term id>`, `/?author=<user id>`, `/?attachment_id=<id>`):
   the front page would answer 200 and ignore them, so they are decided before the view.
-* Path shapes our own URLs do not have (`/feed/rss2/`, `/page/2/`, `/category/<parent>/<child>/`,
-  `/<permalink>/feed/`, `/<permalink>/comment-page-2/`, `/search/<terms>/` …): only a 404 is
-  looked at again, so nothing of ours is ever shadowed.
+* Path shapes our own URLs do not have (`/feed/rss2/`, `/page/2/`, `/2020/05/page/2/`,
+  `/category/<parent>/<child>/`, `/<permalink>/feed/`, `/<permalink>/comment-page-2/`,
+  `/search/<terms>/` …): only a 404 is looked at again, so nothing of ours is ever shadowed.
 
 Each answers 301 to the address that now serves it; what it would lead to that readers may not
 see (a draft, an unknown tag) stays a 404.
@@ -34,13 +34,16 @@ _FEEDS = {
 }
 _PAGE_NUMBER = r"(?P<page>[1-9][0-9]{0,5})"
 _SITE_FEED = re.compile(r"^/feed/(?P<name>rss2|rss|rdf)/?$")
-_FRONT_PAGE = re.compile(rf"^/page/{_PAGE_NUMBER}/?$")
+# The front page and the date archives: /page/<n>/, /<yyyy>/<mm>/page/<n>/ …
+_LISTING_PAGE = re.compile(
+    rf"^(?P<listing>/(?:[0-9]{{4}}/(?:[0-9]{{2}}/){{0,2}})?)page/{_PAGE_NUMBER}/?$"
+)
 # /category/<parent>/<child>/, optionally followed by WordPress's /feed/, /feed/atom/ or /page/<n>/.
 _SECTION = re.compile(
     r"^/(?P<kind>category|tag|author)/(?P<slugs>[-\w]+(?:/[-\w]+)*?)"
     rf"(?:(?P<feed>/feed(?:/(?P<feed_type>rss2|rss|rdf|atom))?)|/page/{_PAGE_NUMBER})?/?$"
 )
-_SEARCH = re.compile(r"^/search/(?P<terms>[^/]+)/?$")
+_SEARCH = re.compile(rf"^/search/(?P<terms>[^/]+)(?:/page/{_PAGE_NUMBER})?/?$")
 # What WordPress hangs under a post's permalink: its comment feed, comment pages, attachments.
 _UNDER_PERMALINK = re.compile(
     r"^(?P<permalink>/.+?)/(?:(?P<feed>feed)(?:/(?:rss2|rss|rdf|atom))?"
@@ -161,11 +164,17 @@ class WordPressRedirectMiddleware:
             return article.get_absolute_url()
         if match := _SITE_FEED.match(path):
             return reverse(_FEEDS[match["name"]])
-        if match := _FRONT_PAGE.match(path):
-            return _with_page(reverse("articles:front"), match["page"])
+        if match := _LISTING_PAGE.match(path):
+            try:
+                resolve(match["listing"])
+            except Resolver404:
+                return None
+            return _with_page(match["listing"], match["page"])
         if match := _SEARCH.match(path):
-            terms = match["terms"].replace("+", " ")
-            return f"{reverse('articles:search')}?{urlencode({'q': terms})}"
+            query = {"q": match["terms"].replace("+", " ")}
+            if match["page"] and int(match["page"]) > 1:
+                query["page"] = int(match["page"])
+            return f"{reverse('articles:search')}?{urlencode(query)}"
         if match := _SECTION.match(path):
             return self._section(match)
         if match := _UNDER_PERMALINK.match(path):

@@ -183,6 +183,16 @@ def test_later_wordpress_pages_redirect_to_the_page_parameter(client, settings, 
 
     redirects_to_a_page(client, "/page/2/", "/?page=2")
     redirects_to_a_page(client, "/category/politics/page/2/", "/category/politics/?page=2")
+    redirects_to_a_page(client, "/2020/page/1/", "/2020/")
+    redirects_to_a_page(client, "/2020/05/page/1/", "/2020/05/")
+    redirects_to_a_page(client, "/2020/05/01/page/1/", "/2020/05/01/")
+
+
+def test_search_pages_redirect_to_our_search_pages(client, settings, article):
+    settings.ARTICLES_PER_PAGE = 1
+    ArticleFactory(title="Council votes again")
+
+    redirects_to_a_page(client, "/search/council/page/2/", "/search/?q=council&page=2")
 
 
 @pytest.mark.parametrize(
