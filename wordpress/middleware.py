@@ -21,7 +21,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from articles.models import Article, Author, Category, Image, Tag
 
-from .models import ImportedAuthor, ImportedCategory
+from .models import ImportedAttachment, ImportedAuthor, ImportedCategory
 
 # WordPress's feed names (`/?feed=<name>`, `/feed/<name>/`) and which of our feeds serves each.
 _FEEDS = {
@@ -213,7 +213,15 @@ class WordPressRedirectMiddleware:
         url = article.get_absolute_url()
         if match["cpage"]:
             return f"{url}?{urlencode({'cpage': int(match['cpage'])})}#comments"
-        return url  # An attachment page: its article, where the image is shown.
+        # An attachment page: its image when the import brought it across, else the article.
+        path = match.group(0)
+        candidates = {path, path + "/" if not path.endswith("/") else path.rstrip("/")}
+        attachment = (
+            ImportedAttachment.objects.select_related("image")
+            .filter(wordpress_path__in=candidates)
+            .first()
+        )
+        return attachment.image.url if attachment is not None else url
 
     @staticmethod
     def _article_at_old_path(path):

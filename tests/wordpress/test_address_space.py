@@ -372,3 +372,23 @@ def test_attachment_id_query_redirects_to_the_imported_image(
     assert response["Location"] == image.url
     assert (settings.MEDIA_ROOT / image.file.name).is_file()
     assert client.get("/?attachment_id=51").status_code == 404
+
+
+def test_attachment_page_redirects_to_the_imported_image(client, write_wxr, import_wxr, tmp_path):
+    from tests.images import jpeg_with_gps_and_rotation
+
+    from .test_import_media import put, wxr_attachment
+
+    uploads = tmp_path / "uploads"
+    put(uploads, "wp-content/uploads/2019/03/harbour.jpg", jpeg_with_gps_and_rotation((600, 400)))
+    attachment = wxr_attachment(50, "2019/03/harbour.jpg").replace(
+        "https://old.example/?attachment_id=50", "https://old.example/2020/05/01/post-5/harbour/"
+    )
+    import_wxr(write_wxr(wxr_post(5), attachment), "--media-dir", str(uploads))
+    image = Image.objects.get(wordpress_id=50)
+    article = Article.objects.get(wordpress_id=5)
+
+    assert client.get("/2020/05/01/post-5/harbour/")["Location"] == image.url
+    assert client.get("/2020/05/01/post-5/harbour")["Location"] == image.url
+    # Another attachment slug under the post: the article.
+    redirects_to_a_page(client, "/2020/05/01/post-5/other/", article.get_absolute_url())
