@@ -50,10 +50,11 @@ _UNDER_PERMALINK = re.compile(
     r"|comment-page-(?P<cpage>[1-9][0-9]{0,5})"
     r"|(?P<attachment>[-\w]+))/?$"
 )
+# Each kind of section: its model, then the names of its RSS and Atom feeds.
 _SECTIONS = {
-    "category": (Category, "articles:category", "articles:category_feed", "articles:category_atom"),
-    "tag": (Tag, "articles:tag", "articles:tag_feed", "articles:tag_atom"),
-    "author": (Author, "articles:author", "articles:author_feed", "articles:author_atom"),
+    "category": (Category, "articles:category_feed", "articles:category_atom"),
+    "tag": (Tag, "articles:tag_feed", "articles:tag_atom"),
+    "author": (Author, "articles:author_feed", "articles:author_atom"),
 }
 
 
@@ -185,7 +186,7 @@ class WordPressRedirectMiddleware:
     def _section(match):
         """A category, tag or author address in WordPress's shapes: the last slug names the
         section (`/category/<parent>/<child>/` is the child), then its feed or a page of it."""
-        model, page_name, feed_name, atom_name = _SECTIONS[match["kind"]]
+        model, feed_name, atom_name = _SECTIONS[match["kind"]]
         slug = match["slugs"].rsplit("/", 1)[-1]
         section = model.objects.filter(slug=slug).first()
         if section is None and model is Author:
