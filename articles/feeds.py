@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds of published articles, site-wide, per category and per tag.
+"""RSS 2.0 and Atom feeds of published articles: site-wide, per category, tag and author.
 
 Password-protected articles are left out: a feed would carry their summary to anyone.
 """
@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
-from .models import Article, Category, Tag
+from .models import Article, Author, Category, Tag
 
 FEED_LENGTH = 20
 
@@ -107,3 +107,27 @@ class TagAtomFeed(TagFeed):
 
     def subtitle(self, tag):
         return self.description(tag)
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{author.name} – {settings.SITE_NAME}"
+
+    def link(self, author):
+        return author.get_absolute_url()
+
+    def description(self, author):
+        return f"The latest articles by {author.name}."
+
+    def items(self, author):
+        return self.articles().filter(authors=author)[:FEED_LENGTH]
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, author):
+        return self.description(author)

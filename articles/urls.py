@@ -66,6 +66,12 @@ urlpatterns = [
         cache_public_page(views.AuthorView.as_view(), query={"page"}),
         name="author",
     ),
+    path("author/<slug:slug>/feed/", require_safe(feeds.AuthorFeed()), name="author_feed"),
+    path(
+        "author/<slug:slug>/feed/atom/",
+        require_safe(feeds.AuthorAtomFeed()),
+        name="author_atom",
+    ),
     path("archive/", cache_public_page(views.archive_index), name="archive"),
     path(
         "<yyyy:year>/",
@@ -76,6 +82,11 @@ urlpatterns = [
         "<yyyy:year>/<dd:month>/",
         cache_public_page(views.MonthArchive.as_view(), query={"page"}),
         name="archive_month",
+    ),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/",
+        cache_public_page(views.DayArchive.as_view(), query={"page"}),
+        name="archive_day",
     ),
     path("feed/", require_safe(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", require_safe(feeds.LatestArticlesAtomFeed()), name="atom"),

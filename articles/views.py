@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST, require_safe
-from django.views.generic import ListView, MonthArchiveView, YearArchiveView
+from django.views.generic import DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
 from . import protection
 from .forms import ArticlePasswordForm, SearchForm
@@ -121,6 +121,11 @@ class YearArchive(_PublishedArchiveMixin, YearArchiveView):
 
 class MonthArchive(_PublishedArchiveMixin, MonthArchiveView):
     template_name = "articles/archive_month.html"
+    month_format = "%m"
+
+
+class DayArchive(_PublishedArchiveMixin, DayArchiveView):
+    template_name = "articles/archive_day.html"
     month_format = "%m"
 
 

@@ -25,6 +25,7 @@ from pagecache.generation import changes_deferred, content_changed
 
 from .content import convert_post_content, plain_text
 from .media import MediaImport
+from .models import ImportedAuthor, ImportedCategory
 from .wxr import (
     BYLINES_META_KEY,
     FieldLimit,
@@ -241,9 +242,13 @@ class WxrImporter:
                 self._load_existing()
                 for record in read_wxr(source, field_limits=FIELD_LIMITS):
                     if isinstance(record, WxrAuthor):
-                        self._author(record.login, record)
+                        self._keep_id(
+                            ImportedAuthor, "author", record, self._author(record.login, record)
+                        )
                     elif isinstance(record, WxrTerm):
-                        self._term(record)
+                        term = self._term(record)
+                        if isinstance(term, Category):
+                            self._keep_id(ImportedCategory, "category", record, term)
                     elif isinstance(record, WxrItem):
                         self._item(record)
                     if self.progress is not None:
@@ -293,6 +298,14 @@ class WxrImporter:
             self._authors[login] = author
             self.summary.authors_created += 1
         return author
+
+    @staticmethod
+    def _keep_id(model, field, record, row):
+        """Remember WordPress's id of `row`, for old links that carry it (wordpress.models);
+        an id the export leaves out, or that an earlier import gave to another row, is kept
+        as it was."""
+        if 0 < record.wordpress_id < 2**63:
+            model.objects.get_or_create(wordpress_id=record.wordpress_id, defaults={field: row})
 
     def _term(self, record):
         if record.taxonomy == "category":

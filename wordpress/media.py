@@ -19,6 +19,7 @@ from articles import imaging
 from articles.models import Article, Image
 
 from .content import plain_text
+from .models import ImportedAttachment
 
 # A link to an uploaded file, maybe to one of WordPress's sized copies (x-300x200.jpg).
 _UPLOAD_URL = re.compile(
@@ -107,7 +108,18 @@ class MediaImport:
         if image is not None:
             self._images[item.post_id] = image
             self._by_path[path] = image
+            self._keep_attachment_page(item, image)
         return True
+
+    @staticmethod
+    def _keep_attachment_page(item, image):
+        """The attachment page's address (`/<permalink>/<attachment-slug>/`), for the old
+        links to it; `/?attachment_id=` links find the image by its id instead."""
+        old_path = unquote(urlsplit(item.link).path)
+        if old_path not in ("", "/") and len(old_path) <= 500:
+            ImportedAttachment.objects.get_or_create(
+                wordpress_path=old_path, defaults={"image": image}
+            )
 
     def article_created(self, article, item):
         self._articles.append(article.pk)

@@ -83,6 +83,8 @@ CHUNK_SIZE = 64 * 1024
 @dataclass
 class WxrAuthor:
     login: str
+    # WordPress's user id (0 when the export leaves it out): `/?author=<id>` links.
+    wordpress_id: int = 0
     email: str = ""
     display_name: str = ""
     first_name: str = ""
@@ -99,6 +101,8 @@ class WxrTerm:
     slug: str
     name: str
     description: str = ""
+    # WordPress's term id (0 when the export leaves it out): `/?cat=<id>` links.
+    wordpress_id: int = 0
     position: int = 0
 
 
@@ -181,6 +185,7 @@ def _author(element):
     t = _texts(element)
     return WxrAuthor(
         login=t.get("wp:author_login", ""),
+        wordpress_id=_int(t.get("wp:author_id")),
         email=t.get("wp:author_email", ""),
         display_name=t.get("wp:author_display_name", ""),
         first_name=t.get("wp:author_first_name", ""),
@@ -195,6 +200,7 @@ def _category(element):
         slug=t.get("wp:category_nicename", ""),
         name=t.get("wp:cat_name", ""),
         description=t.get("wp:category_description", ""),
+        wordpress_id=_int(t.get("wp:term_id")),
     )
 
 
@@ -215,6 +221,7 @@ def _term(element):
         slug=t.get("wp:term_slug", ""),
         name=t.get("wp:term_name", ""),
         description=t.get("wp:term_description", ""),
+        wordpress_id=_int(t.get("wp:term_id")),
     )
 
 
