@@ -7,9 +7,8 @@ from collections import Counter
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -107,11 +106,8 @@ class ReportsMixin:
     def resolve_reports_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        comment = self.get_object(request, object_id)
-        if comment is None:
-            raise Http404("No such comment.")
+        # CommentAdmin's check: the moderation permission, then the comment or 404.
+        comment = self._moderatable_comment(request, object_id)
         form = ResolveReportsForm(request.POST)
         if not form.is_valid():
             self.message_user(request, "Choose kept or removed, and say why.", messages.ERROR)

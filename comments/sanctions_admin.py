@@ -6,8 +6,7 @@ Sanctions are made, changed and ended in the admin, so each step is in its histo
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -136,11 +135,8 @@ class BanCommentersMixin:
         row's page) or to the comment."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        comment = self.get_object(request, object_id)
-        if comment is None:
-            raise Http404("No such comment.")
+        # CommentAdmin's check: the moderation permission, then the comment or 404.
+        comment = self._moderatable_comment(request, object_id)
         if not comment.author_email:
             self.message_user(request, "This comment has no email address to ban.", messages.ERROR)
         else:
