@@ -199,11 +199,10 @@ def comment_form(base_url, article_path, headers, marker):
     for name, value in response_headers:
         if name.lower() == "set-cookie":
             cookie.load(value)
-    post_headers = {
-        **headers,
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": "; ".join(f"{key}={morsel.value}" for key, morsel in cookie.items()),
-    }
+    # Anonymous readers' pages set no cookie (their posts are checked by Origin).
+    post_headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+    if cookie:
+        post_headers["Cookie"] = "; ".join(f"{name}={kept.value}" for name, kept in cookie.items())
     action = urljoin(article_path, action or article_path)
     return action, fill_comment_form(fields, marker), post_headers
 

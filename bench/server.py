@@ -1,4 +1,5 @@
-"""Gunicorn under test: started on a free loopback port, always stopped with its workers."""
+"""Gunicorn under test, and nginx in front of it as `make serve` runs them: each started on a
+free loopback port, and always stopped (gunicorn with its workers)."""
 
 import http.client
 import os
@@ -56,6 +57,18 @@ def _tail(path: Path, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def _wait_until_answering(name, process, port, path, log_path) -> float:
+    """Wait until the server answers `path`; the deadline it had (for what else to wait)."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while not _answers(port, path):
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}:\n{_tail(log_path)}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer in {READY_TIMEOUT} s:\n{_tail(log_path)}")
+        time.sleep(0.2)
+    return deadline
+
+
 class Server:
     def __init__(self, process: subprocess.Popen, port: int, workers: int):
         self.process = process
@@ -102,18 +115,37 @@ def running_gunicorn(env: dict, log_path: Path, ready_path: str = "/"):
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while not _answers(port, ready_path):
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{_tail(log_path)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"gunicorn did not answer in {READY_TIMEOUT} s:\n{_tail(log_path)}"
-                )
-            time.sleep(0.2)
+        deadline = _wait_until_answering("gunicorn", process, port, ready_path, log_path)
         while len(worker_pids(process.pid)) < workers and time.monotonic() < deadline:
             time.sleep(0.2)
         yield Server(process, port, workers)
+    finally:
+        stop(process)
+
+
+@contextmanager
+def running_nginx(upstream_port: int, env: dict, run_dir: Path, log_path: Path):
+    """nginx (scripts/nginx.sh, deploy/nginx.conf: the edge cache and the static files)
+    in front of the gunicorn on `upstream_port`; stopped afterwards."""
+    port = free_port()
+    nginx_env = {
+        **env,
+        "NGINX_RUN_DIR": str(run_dir),
+        "NGINX_LISTEN": f"127.0.0.1:{port}",
+        "NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",
+    }
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own script
+            [str(ROOT / "scripts" / "nginx.sh"), "run"],
+            cwd=ROOT,
+            env=nginx_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_until_answering("nginx", process, port, "/healthz", log_path)
+        yield Server(process, port, workers=0)
     finally:
         stop(process)
 

@@ -8,13 +8,11 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from pagecache.generation import new_release
-        from pagecache.holes import refresh_hidden_field
 
         from . import (
             checks,  # noqa: F401  (registers the system checks)
             signals,
         )
-        from .forms import reissue_timestamp
         from .models import Comment
 
         post_save.connect(
@@ -58,5 +56,3 @@ class CommentsConfig(AppConfig):
             reports.record_decision, sender=Comment, dispatch_uid="comments.reports_decided"
         )
         post_migrate.connect(new_release, sender=self, dispatch_uid="comments.new_release")
-        # Pages served from the page cache must still say when the form was shown.
-        refresh_hidden_field("timestamp", reissue_timestamp)

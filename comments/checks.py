@@ -22,6 +22,24 @@ def trusted_proxies_are_addresses(app_configs, **kwargs):
     return errors
 
 
+@register()
+def forms_outlive_cached_pages(app_configs, **kwargs):
+    """A form's timestamp says when the page was rendered, and a cached page may be that
+    old when a reader first sees it: a maximum age below the caches' lifetimes would refuse
+    fresh readers' comments as stale."""
+    cached_for = settings.PAGE_CACHE_SECONDS + settings.EDGE_CACHE_SECONDS
+    if 2 * cached_for < settings.COMMENTS_FORM_MAX_AGE_SECONDS:
+        return []
+    return [
+        Error(
+            f"COMMENTS_FORM_MAX_AGE_SECONDS ({settings.COMMENTS_FORM_MAX_AGE_SECONDS}) must be "
+            f"over twice PAGE_CACHE_SECONDS + EDGE_CACHE_SECONDS ({cached_for}): a form on a "
+            "cached page may be that old when a reader opens it.",
+            id="comments.E002",
+        )
+    ]
+
+
 # Addresses of the machine itself (0.0.0.0 as written in a runserver command line).
 LOOPBACK_HOSTS = {"", "localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104
 

@@ -30,38 +30,19 @@ NOTIFY_FIELDS = ("notify_followups", "notify_approval")
 
 
 def issue_timestamp(article, issued_at=None, *, opened_at=None):
-    """A signed note of when (and for which article) the form was shown.
+    """A signed note of when (and for which article) the form was rendered.
 
-    Two times: `issued`, when this form was shown (a form too old is refused as stale),
-    and `opened`, when the reader first opened it (a comment sent sooner after that than
-    people write is held); the same for a new form, but a form shown again after an
-    error or as stale keeps the first.
+    Two times: `issued`, when this form was rendered (a form too old is refused as stale),
+    and `opened`, when it was first rendered for this comment (a comment sent sooner after
+    that than people write is held); the same for a new form, but a form shown again after
+    an error or as stale keeps the first. A form on a page from a cache was rendered
+    before this reader got it: comments/moderation.py says how the rules weigh that.
     """
     issued_at = time.time() if issued_at is None else issued_at
     opened_at = issued_at if opened_at is None else opened_at
     return signing.dumps(
         {"article": article.pk, "issued": issued_at, "opened": opened_at}, salt=TIMESTAMP_SALT
     )
-
-
-def reissue_timestamp(token):
-    """The same form's timestamp, signed as shown and opened now.
-
-    A page served from the page cache was rendered earlier, for someone else; without this
-    a bot fetching a cached page could post at once and still look slow and human.
-    """
-    try:
-        shown = _verified_timestamp(token)
-    except signing.BadSignature:
-        return token
-    now = time.time()
-    return signing.dumps({**shown, "issued": now, "opened": now}, salt=TIMESTAMP_SALT)
-
-
-@functools.lru_cache(maxsize=256)
-def _verified_timestamp(token):
-    # A cached page carries the same stored token on every hit: check its signature once.
-    return signing.loads(token, salt=TIMESTAMP_SALT)
 
 
 def _has_control_characters(value, allowed=frozenset()):

@@ -3,6 +3,25 @@
 Like django-contrib-comments' CommentModerator: a small object configured from settings
 whose rules each either decide (a status and the reason, stored in `moderation_reason`)
 or pass. Views ask `moderate()` and never hold policy of their own.
+
+The form's signed timestamp, now that pages are shared. An article page, its Leave a Reply
+form included, is the same for every anonymous reader, and caches keep it: the page cache
+until the content changes (at most PAGE_CACHE_SECONDS), nginx EDGE_CACHE_SECONDS more. So
+the timestamp is signed when the page is rendered, not when a reader opens it, and the
+rules weigh it for what it is:
+
+* forged (not signed by us, or for another article) → spam, as before: a cache copies our
+  signature faithfully, a bot cannot make one.
+* too fast: sent less than COMMENTS_MIN_SECONDS_TO_SUBMIT after the form was rendered →
+  held. The time since rendering is never shorter than the time since this reader got the
+  page, so whatever this rule holds was sent that fast; what it no longer sees is a bot
+  posting at once from a page rendered a while ago. It only ever decided between held and
+  approved for comments another rule would approve (returning author, trusted), every
+  other comment being held anyway; and the honeypot, flood control, duplicates, the spam
+  filter and the queue judge every comment as before.
+* stale: a form rendered more than COMMENTS_FORM_MAX_AGE_SECONDS ago comes back to be
+  sent again (comments/forms.py); that age is kept far above the caches' lifetimes (system
+  check comments.E002), so no reader meets it on a fresh page.
 """
 
 import copy

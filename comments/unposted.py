@@ -11,10 +11,13 @@ the refusal's status. Reloading that page sends nothing.
 
 Kept for KEPT_FOR: long enough to reload, to look something up in another tab or to come
 back from a phone call; short, because what is kept includes the reader's email address.
-The token is only good for the article it was made for, and, when the browser sent its
-CSRF cookie with the refused post, only in that browser (the address could leave it: a
-shared history, a copied link). When the cache keeps nothing (down), the refusal is
-rendered on the POST as before: nothing typed is lost.
+The token is only good for the article it was made for. The 303 also sets a cookie for
+that article's address alone (BROWSER_COOKIE, as long as the refusal is kept): in the
+browser that posted, the page shows everything as sent; anywhere else (the address could
+leave it: a shared history, a copied link), or in a browser that blocks cookies, it shows
+the text and the errors but not the name, email address and website, which are typed
+again. When the cache keeps nothing (down), the refusal is rendered on the POST as before:
+nothing typed is lost.
 """
 
 import hashlib
@@ -22,15 +25,18 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from http import HTTPStatus
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
-from django.middleware.csrf import get_token
+from django.http import HttpResponseRedirect
 
 from .forms import CommentForm, typed_values
 
 QUERY_PARAMETER = "unposted"
+BROWSER_COOKIE = "comments_unposted"
+# What only the browser that posted is shown again.
+PERSONAL_FIELDS = ("name", "email", "url", "remember")
 KEPT_FOR = timedelta(minutes=30)
 GONE = (
     "The comment you were writing here is no longer kept (refused comments are kept for "
@@ -65,32 +71,34 @@ class SentBack:
     notice: str = ""
 
 
-def _browser(request):
-    """A digest of the CSRF cookie this browser sent, or '' if it sent none."""
-    secret = request.META.get("CSRF_COOKIE")
-    if settings.CSRF_COOKIE_NAME not in request.COOKIES or not secret:
-        return ""
+def _browser_secret(request):
+    """This browser's secret for its refused comments: the one its cookie holds, or new."""
+    secret = request.COOKIES.get(BROWSER_COOKIE, "")
+    if 0 < len(secret) <= _MAX_TOKEN_LENGTH and secret.isascii() and secret.isalnum():
+        return secret
+    return secrets.token_hex(_TOKEN_BYTES)
+
+
+def _digest(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def keep(request, article, *, status, form=None, values=None, refusal=None):
-    """Keep a refused comment for its page; the address to send the browser to, or None
+    """Keep a refused comment for its page; the 303 that sends the browser there, or None
     if the cache kept nothing (render the refusal on the POST then).
 
     `form`: the bound form, sent back with its errors; or `values`: what was typed, to
     show in a form not judged (typed_values); neither where no form is to be shown.
     `refusal`: an Unposted (its message, shown above the form or alone, with the text).
     """
-    browser = _browser(request)
-    # The page the browser is sent to has a form: it needs the cookie (set with the 303).
-    get_token(request)
+    secret = _browser_secret(request)
     has_form = form is not None or values is not None
     if form is not None:
         values = typed_values(form.data)
     errors = form.errors.get_json_data() if form is not None else {}
     kept = {
         "article": article.pk,
-        "browser": browser,
+        "browser": _digest(secret),
         "status": int(status),
         "values": values or {},
         "errors": errors,
@@ -102,7 +110,19 @@ def keep(request, article, *, status, form=None, values=None, refusal=None):
     if not cache.add(_KEY.format(token=token), kept, timeout=int(KEPT_FOR.total_seconds())):
         return None
     query = urlencode({QUERY_PARAMETER: token})
-    return f"{article.get_absolute_url()}?{query}#respond"
+    response = HttpResponseRedirect(
+        f"{article.get_absolute_url()}?{query}#respond", status=HTTPStatus.SEE_OTHER
+    )
+    response.set_cookie(
+        BROWSER_COOKIE,
+        secret,
+        max_age=int(KEPT_FOR.total_seconds()),
+        path=article.get_absolute_url(),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def sent_back(request, article):
@@ -123,18 +143,17 @@ def _find(request, article, token):
     kept = None
     if 0 < len(token) <= _MAX_TOKEN_LENGTH and token.isascii():
         kept = cache.get(_KEY.format(token=token))
-    if (
-        not isinstance(kept, dict)
-        or kept.get("article") != article.pk
-        or (kept["browser"] and not hmac.compare_digest(kept["browser"], _browser(request)))
-    ):
-        # Unknown, expired, for another article or from another browser: the article as
-        # it is, with a word on why the text is not there.
+    if not isinstance(kept, dict) or kept.get("article") != article.pk:
+        # Unknown, expired or for another article: the article as it is, with a word on
+        # why the text is not there.
         return SentBack(status=200, notice=GONE)
+    values, errors = kept["values"], kept["errors"]
+    secret = request.COOKIES.get(BROWSER_COOKIE, "")
+    if not hmac.compare_digest(kept["browser"], _digest(secret)):
+        values = {name: value for name, value in values.items() if name not in PERSONAL_FIELDS}
+        errors = {name: found for name, found in errors.items() if name not in PERSONAL_FIELDS}
     refusal = Unposted(kept["message"], kept["text"]) if kept["message"] else None
     form = None
     if kept["has_form"]:
-        form = CommentForm.sent_back(
-            article, kept["values"], kept["errors"], user=getattr(request, "user", None)
-        )
+        form = CommentForm.sent_back(article, values, errors, user=getattr(request, "user", None))
     return SentBack(status=kept["status"], form=form, refusal=refusal)

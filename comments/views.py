@@ -14,6 +14,7 @@ from articles import protection
 from articles.models import Article
 from articles.views import render_article
 from newsroom.client_ip import client_ip
+from newsroom.csrf import REASON_CROSS_SITE, origin_checked_when_anonymous
 
 from . import cookies, throttle, unposted
 from .forms import CommentEditForm, CommentForm, typed_values
@@ -34,6 +35,9 @@ COOKIE_MISSING = (
 )
 
 
+# Anonymous comments are checked by their headers, not by a token (see newsroom/csrf.py):
+# the form on a shared page carries nothing of any visitor.
+@origin_checked_when_anonymous
 @require_POST
 def post_comment(request, article_id):
     """Store a valid comment, its status decided by the moderation policy; then redirect."""
@@ -86,11 +90,11 @@ def _refused(request, article, status, *, comment_form=None, values=None, commen
     """A comment not posted: the browser is sent (303) to the article showing it again
     with its errors, a page it can reload without sending the form again (unposted.py);
     or, if the cache keeps nothing, that page is the answer to the POST itself."""
-    location = unposted.keep(
+    redirect = unposted.keep(
         request, article, status=status, form=comment_form, values=values, refusal=comment_refusal
     )
-    if location is not None:
-        return HttpResponseRedirect(location, status=HTTPStatus.SEE_OTHER)
+    if redirect is not None:
+        return redirect
     if values is not None:
         # Unbound: shown as typed, not judged; it is judged when posted again.
         comment_form = CommentForm(article, user=request.user, initial=values)
@@ -128,7 +132,10 @@ def _preview_node(comment):
 
 def _comment_csrf_failure(request, reason, article_id):
     """The comment form sent without its CSRF cookie: the article again, the text typed
-    back in a ready form whose page sets the cookie (see newsroom/csrf.py)."""
+    back in a ready form whose page sets the cookie (see newsroom/csrf.py). A form sent
+    from another site gets the general page: nothing of it is kept or shown again."""
+    if reason == REASON_CROSS_SITE:
+        return None
     article = Article.objects.published().filter(pk=article_id).first()
     if article is None:
         return None

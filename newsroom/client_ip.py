@@ -42,3 +42,13 @@ def _trusted_proxies():
 
 def _is_trusted(address, proxies):
     return any(address in network for network in proxies)
+
+
+def public_port(request):
+    """The port the client reached the site on: behind a trusted proxy (nginx sets
+    X-Forwarded-Port to the port it listens on) that proxy's, else the server's own."""
+    remote = _ip(request.META.get("REMOTE_ADDR", ""))
+    forwarded = request.META.get("HTTP_X_FORWARDED_PORT", "")
+    if remote is not None and forwarded.isdigit() and _is_trusted(remote, _trusted_proxies()):
+        return forwarded
+    return str(request.get_port())

@@ -1,15 +1,111 @@
-"""The page for a form sent without its CSRF cookie (CSRF_FAILURE_VIEW).
+"""Cross-site request forgery: who must show Django's token, and the page when one is missing.
 
-Django's own page is bare and speaks of DEBUG; a reader whose browser blocks or just
-cleared cookies deserves the site's design, a plain explanation and a way on. A view whose
-form knows better (the comment form gives the text typed back) sets a `csrf_failure`
-attribute: `handler(request, reason, **url_kwargs)`, returning a response or None.
+Django's token lives in a cookie and in the form, so a page carrying it belongs to one
+visitor. Forms that anonymous readers send (a comment, an article's password) are checked
+differently, so that the pages carrying them are the same for everyone and a shared cache
+(nginx, pagecache) can serve them:
+
+* A view marked `@origin_checked_when_anonymous` accepts a POST from a visitor without a
+  session (not logged in) when the browser's own headers do not name another site: the
+  `Origin` header, or when it is absent or "null", `Sec-Fetch-Site`, else the `Referer`.
+  A POST that sends none of them is accepted, as WordPress's comment form accepts it.
+  OWASP's CSRF cheat sheet describes these header checks ("Verifying Origin With Standard
+  Headers", "Fetch Metadata").
+* Why that is enough for these forms: a forged anonymous POST can only do what anyone can
+  do from their own browser, with nothing of the victim's attached. A comment is held for
+  moderation and flood-limited whatever sent it; an article's password unlocks one article
+  in the browser that sent it. The token protects what a session can do, and a visitor with
+  a session (staff, logged-in readers) still needs it on these views too: their pages are
+  rendered for them alone, token included, and never shared.
+* As a side effect, anonymous readers whose browser blocks cookies can comment.
+
+`csrf_failure` is the page for a form refused (CSRF_FAILURE_VIEW). Django's own is bare and
+speaks of DEBUG; a reader whose browser blocks or just cleared cookies deserves the site's
+design, a plain explanation and a way on. A view whose form knows better (the comment form
+gives the text typed back) sets a `csrf_failure` attribute:
+`handler(request, reason, **url_kwargs)`, returning a response or None.
 """
 
+import functools
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
+from django.core.exceptions import DisallowedHost
+from django.middleware import csrf
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.http import is_same_domain
+
+REASON_CROSS_SITE = "The form was sent from another site (Origin, Sec-Fetch-Site or Referer)."
+# Sec-Fetch-Site values of a request a page of this very site made, or the reader typed.
+_OWN_FETCH_SITES = frozenset({"same-origin", "none"})
+
+
+def origin_checked_when_anonymous(view):
+    """Mark a view whose anonymous POSTs are checked by their headers, not by the token."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    checked.origin_checked_when_anonymous = True
+    return checked
+
+
+def needs_token(request):
+    """Whether this visitor's forms carry Django's token (a session to protect)."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
+    """Django's check, except for anonymous POSTs to views marked
+    `origin_checked_when_anonymous` (see the module docstring)."""
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        if (
+            getattr(callback, "origin_checked_when_anonymous", False)
+            and request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+            and not needs_token(request)
+        ):
+            if self._names_another_site(request):
+                return self._reject(request, REASON_CROSS_SITE)
+            return self._accept(request)
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
+    def _names_another_site(self, request):
+        origin = request.META.get("HTTP_ORIGIN")
+        if origin and origin != "null":
+            return not self._is_this_site(request, origin)
+        fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
+        if fetch_site:
+            return fetch_site not in _OWN_FETCH_SITES
+        referer = request.META.get("HTTP_REFERER")
+        if referer:
+            try:
+                parts = urlsplit(referer)
+            except ValueError:
+                return True
+            return not self._is_this_site(request, f"{parts.scheme}://{parts.netloc}")
+        return False
+
+    def _is_this_site(self, request, origin):
+        """Whether `origin` (scheme://host[:port]) is this site or one CSRF_TRUSTED_ORIGINS
+        names, as Django judges the Origin header."""
+        try:
+            own = f"{'https' if request.is_secure() else 'http'}://{request.get_host()}"
+        except DisallowedHost:
+            own = None
+        if origin == own or origin in self.allowed_origins_exact:
+            return True
+        try:
+            parts = urlsplit(origin)
+        except ValueError:
+            return False
+        return any(
+            is_same_domain(parts.netloc, host)
+            for host in self.allowed_origin_subdomains.get(parts.scheme, ())
+        )
 
 
 def csrf_failure(request, reason=""):
@@ -23,4 +119,5 @@ def csrf_failure(request, reason=""):
         if response is not None:
             return response
     # The reason stays in the log (django.security.csrf), never on the page.
-    return render(request, "csrf_failure.html", status=HTTPStatus.FORBIDDEN)
+    template = "csrf_cross_site.html" if reason == REASON_CROSS_SITE else "csrf_failure.html"
+    return render(request, template, status=HTTPStatus.FORBIDDEN)

@@ -94,7 +94,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Django's, with header checks for anonymous comments (see the module).
+    "newsroom.csrf.CsrfViewMiddleware",
     # Serves stored pages before the rest: a hit needs neither the user nor the URL resolver.
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -300,9 +301,11 @@ COMMENTS_DISALLOWED_WORDS = env_list("COMMENTS_DISALLOWED_WORDS")
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 # Approve at once authors who already have an approved comment (off: everything is held).
 COMMENTS_AUTO_APPROVE_RETURNING = env_bool("COMMENTS_AUTO_APPROVE_RETURNING", default=False)
-# A form sent back sooner than this after it was shown was filled in by a bot: spam.
+# A comment sent sooner than this after its form was rendered is held for a moderator,
+# even from a returning author (see comments/moderation.py on cached pages).
 COMMENTS_MIN_SECONDS_TO_SUBMIT = env_int("COMMENTS_MIN_SECONDS_TO_SUBMIT", 3)
-# A form older than this must be sent again (its signed timestamp is refused as stale).
+# A form rendered longer ago than this must be sent again (its timestamp is stale); well
+# above PAGE_CACHE_SECONDS + EDGE_CACHE_SECONDS, which a cached form may be old when shown.
 COMMENTS_FORM_MAX_AGE_SECONDS = env_int("COMMENTS_FORM_MAX_AGE_SECONDS", 24 * 60 * 60)
 # Flood control: one comment per client IP address per this many seconds; 0 turns it off.
 COMMENTS_FLOOD_SECONDS = env_int("COMMENTS_FLOOD_SECONDS", 15)
@@ -371,6 +374,10 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Cookies that do not change what a page shows. A request carrying any other cookie
 # (a session, pending comments, saved comment details, messages) bypasses the page cache.
 PAGE_CACHE_NEUTRAL_COOKIES = env_list("PAGE_CACHE_NEUTRAL_COOKIES", "csrftoken")
+# How long a shared cache in front (nginx, deploy/nginx.conf; or a CDN) may serve a page the
+# page cache shares (Cache-Control: s-maxage) without asking the app: the longest an
+# approval, an edit or a new article takes to reach readers of a page nginx holds.
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 5)
 
 # Security. Every response carries these headers; SECURE_SSL=1 (serving over HTTPS)
 # adds the redirect, HSTS and secure cookies.

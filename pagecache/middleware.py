@@ -17,11 +17,20 @@ pages they stored. The rules, in one place:
   Other addresses are served, rendered for their visitor alone.
 * Public pages answer GET and HEAD alone (405 otherwise, as Django's views do).
 * Only plain 200 responses are stored, and never one that sets a cookie, varies on Cookie,
-  changed the session or is marked private by its view.
-* A page is stored split at its per-visitor values (holes.py), which each visitor served
-  from the cache gets fresh.
+  changed the session, used a CSRF token or is marked private by its view. A shared page
+  carries nothing of any visitor: anonymous readers' forms carry no token
+  (newsroom/csrf.py).
 * Pages are kept under the content generation (generation.py): a page of an older one is
   never served, the next request renders afresh.
+
+Two caches keep these pages, with one rule: a page this module would store or serve from
+its own cache is marked for shared caches (`Cache-Control: public, s-maxage=
+EDGE_CACHE_SECONDS`), and nginx in front (deploy/nginx.conf) keeps it that long, for
+requests without personal cookies; every other response says `private` and is never
+stored by anyone. nginx serves a hot page without Python and knows nothing of content
+generations, so an approval reaches readers within EDGE_CACHE_SECONDS. This cache serves
+what nginx does not: its misses and refreshes (one render per content generation for all
+app servers, over Redis), and sites run without nginx (`make run`).
 """
 
 import functools
@@ -40,9 +49,10 @@ from django.utils.cache import (
 )
 from django.views.decorators.http import require_safe
 
+from newsroom.client_ip import public_port
+
 from .fragments import lookup, store
 from .generation import read_once
-from .holes import fill_holes, has_csrf_hole, split_at_holes
 
 STATUS_HEADER = "X-Page-Cache"
 PAGE_QUERY_PARAMETERS = frozenset({"page", "cpage"})
@@ -94,11 +104,12 @@ def _is_canonical_query(request, parameters):
 
 def _is_canonical_host(request):
     """Whether the Host is one ALLOWED_HOSTS names as it is (Django also accepts any case,
-    any port and names matching a pattern such as ".example.com")."""
+    any port and names matching a pattern such as ".example.com"), on the port the site
+    is reached by (nginx's, behind it)."""
     host = request.get_host()
     domain, port = split_domain_port(host)
     named = {entry for entry in settings.ALLOWED_HOSTS if entry != "*" and entry[:1] != "."}
-    return domain in named and host in (domain, f"{domain}:{request.get_port()}")
+    return domain in named and host in (domain, f"{domain}:{public_port(request)}")
 
 
 def not_canonical(request):
@@ -108,13 +119,15 @@ def not_canonical(request):
 
 
 def _storable_entry(request, response):
-    """The cache entry for this response (its holes punched out), or None if it must not
-    be stored."""
+    """The cache entry for this response, or None if it must not be stored."""
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return None
     if getattr(request, "_page_cache_not_canonical", False):
         return None
     if response.cookies or has_vary_header(response, "Cookie"):
+        return None
+    # A page with a token in it belongs to its visitor (and its cookie is set above anyway).
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return None
     cache_control = response.get("Cache-Control", "")
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
@@ -122,16 +135,12 @@ def _storable_entry(request, response):
     session = getattr(request, "session", None)
     if session is not None and session.modified:
         return None
-    parts = split_at_holes(response.content)
-    # The view asked for a token: if it is not in a form we can find, it is somewhere we
-    # cannot replace, and this page belongs to this visitor alone.
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not has_csrf_hole(parts):
-        return None
-    return {"parts": parts, "content_type": response["Content-Type"]}
+    return {"content": response.content, "content_type": response["Content-Type"]}
 
 
 def _for_everyone(response):
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # Browsers ask again each time; shared caches (nginx) may keep it EDGE_CACHE_SECONDS.
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.EDGE_CACHE_SECONDS)
     # A visitor with cookies may be shown their own version of the same address.
     patch_vary_headers(response, ["Cookie"])
 
@@ -140,17 +149,9 @@ def _for_this_visitor(response):
     patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
 
 
-def _mark_shareable(response, parts):
-    # A page with this visitor's token in it is theirs alone, though rendered for everyone.
-    if has_csrf_hole(parts):
-        _for_this_visitor(response)
-    else:
-        _for_everyone(response)
-
-
-def _serve(request, entry):
-    response = HttpResponse(fill_holes(request, entry["parts"]), content_type=entry["content_type"])
-    _mark_shareable(response, entry["parts"])
+def _serve(entry):
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    _for_everyone(response)
     response[STATUS_HEADER] = "hit"
     return response
 
@@ -159,8 +160,7 @@ class PageCacheMiddleware:
     """Serves stored pages early in the middleware stack; the views store them.
 
     A hit needs nothing the later middleware adds (messages, the user, legacy redirects)
-    nor the URL resolver: placed right after CsrfViewMiddleware, the visitor still gets
-    their csrftoken cookie.
+    nor the URL resolver.
     """
 
     def __init__(self, get_response):
@@ -174,7 +174,7 @@ class PageCacheMiddleware:
             if key is not None:
                 entry, generation = lookup(key)
                 if entry is not None:
-                    return _serve(request, entry)
+                    return _serve(entry)
                 # The view's cache_public_page need not look again; it stores under this key.
                 request._page_cache_miss = (key, generation)
             return self.get_response(request)
@@ -208,7 +208,7 @@ def cache_public_page(view, *, query=()):
         else:
             entry, generation = lookup(key)
             if entry is not None:
-                return _serve(request, entry)
+                return _serve(entry)
 
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
@@ -219,7 +219,7 @@ def cache_public_page(view, *, query=()):
             response[STATUS_HEADER] = "bypass"
             return response
         store(key, entry, generation)
-        _mark_shareable(response, entry["parts"])
+        _for_everyone(response)
         response[STATUS_HEADER] = "miss"
         return response
 

@@ -124,15 +124,30 @@ def test_the_token_is_only_good_for_its_own_article(client):
     assert "is no longer kept" in page.content.decode()
 
 
-def test_the_page_is_not_shown_to_another_browser(client):
+def test_another_browser_is_shown_the_text_but_not_who_wrote_it(client):
+    """The address may leave the browser (a shared history, a copied link); a browser that
+    blocks cookies must not lose the text."""
     article = ArticleFactory()
-    location = shown_at(refuse(client, article, email="maria@readers"))
+    location = shown_at(refuse(client, article, email="maria@readers", name="Maria Q"))
 
     elsewhere = Client().get(location)
 
-    assert elsewhere.status_code == 200
-    assert TYPED not in elsewhere.content.decode()
+    assert elsewhere.status_code == 400
+    assert TYPED in elsewhere.content.decode()
     assert "maria@readers" not in elsewhere.content.decode()
+    assert "Maria Q" not in elsewhere.content.decode()
+    assert "maria@readers" in client.get(location).content.decode()
+
+
+def test_the_browser_cookie_is_sent_to_that_article_alone(client):
+    article = ArticleFactory()
+
+    response = refuse(client, article, email="maria@readers")
+
+    cookie = response.cookies[unposted.BROWSER_COOKIE]
+    assert cookie["path"] == article.get_absolute_url()
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) == unposted.KEPT_FOR.total_seconds()
 
 
 def test_when_the_cache_keeps_nothing_the_refusal_is_the_answer_to_the_post(client, monkeypatch):

@@ -4,7 +4,6 @@ import pytest
 
 from pagecache import generation
 from pagecache.fragments import shared
-from pagecache.holes import refresh_hidden_field, shared_with_holes, split_at_holes
 
 
 class Renderer:
@@ -75,35 +74,3 @@ def test_callbacks_run_at_once_outside_a_deferred_block():
     calls = []
     generation.after_changes(lambda: calls.append("ran"))
     assert calls == ["ran"]
-
-
-class TestHoles:
-    FORM = (
-        '<form><input type="hidden" name="csrfmiddlewaretoken" value="SECRET">'
-        '<input type="hidden" name="shown_at" value="10:00"></form>'
-    )
-
-    @pytest.fixture(autouse=True)
-    def shown_at(self, monkeypatch):
-        from pagecache import holes
-
-        monkeypatch.setattr(holes, "_REFRESHED_FIELDS", {})
-        refresh_hidden_field("shown_at", lambda stored: f"{stored}, renewed")
-
-    def test_the_stored_form_keeps_no_token_and_marks_both_holes(self):
-        parts = split_at_holes(self.FORM.encode())
-
-        assert b"SECRET" not in b"".join(part for part in parts if isinstance(part, bytes))
-        assert None in parts
-        assert ("shown_at", "10:00") in parts
-
-    def test_each_view_gets_its_own_token_and_renewed_values(self, rf):
-        first, second = rf.get("/"), rf.get("/")
-
-        one = shared_with_holes(first, "test:form", lambda: self.FORM)
-        other = shared_with_holes(second, "test:form", lambda: "never rendered again")
-
-        assert "SECRET" not in one and "SECRET" not in other
-        assert 'value="10:00, renewed"' in one and 'value="10:00, renewed"' in other
-        token = 'name="csrfmiddlewaretoken" value="'
-        assert one.split(token)[1][:64] != other.split(token)[1][:64]
