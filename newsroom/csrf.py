@@ -35,20 +35,31 @@ from django.middleware import csrf
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.http import is_same_domain
+from django.views.decorators.csrf import csrf_protect
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 REASON_CROSS_SITE = "The form was sent from another site (Origin, Sec-Fetch-Site or Referer)."
 # Sec-Fetch-Site values of a request a page of this very site made, or the reader typed.
 _OWN_FETCH_SITES = frozenset({"same-origin", "none"})
 
 
 def origin_checked_when_anonymous(view):
-    """Mark a view whose anonymous POSTs are checked by their headers, not by the token."""
+    """Check this view's anonymous POSTs by their headers, not by the token (see the module
+    docstring); requests with a session, and safe methods, get Django's own check
+    (csrf_protect, the middleware's code). The view is exempt from the middleware, which
+    has nothing left to check."""
+    protected = csrf_protect(view)
 
     @functools.wraps(view)
     def checked(request, *args, **kwargs):
+        if request.method in SAFE_METHODS or needs_token(request):
+            return protected(request, *args, **kwargs)
+        headers = _HeaderCheck(view)
+        if headers.name_another_site(request):
+            return headers.refuse(request)
         return view(request, *args, **kwargs)
 
-    checked.origin_checked_when_anonymous = True
+    checked.csrf_exempt = True
     return checked
 
 
@@ -58,22 +69,11 @@ def needs_token(request):
     return bool(user is not None and user.is_authenticated)
 
 
-class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
-    """Django's check, except for anonymous POSTs to views marked
-    `origin_checked_when_anonymous` (see the module docstring)."""
+class _HeaderCheck(csrf.CsrfViewMiddleware):
+    """Django's middleware, for its reading of CSRF_TRUSTED_ORIGINS, its logging and its
+    failure view; made per request, as its settings are read when first used."""
 
-    def process_view(self, request, callback, callback_args, callback_kwargs):
-        if (
-            getattr(callback, "origin_checked_when_anonymous", False)
-            and request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
-            and not needs_token(request)
-        ):
-            if self._names_another_site(request):
-                return self._reject(request, REASON_CROSS_SITE)
-            return self._accept(request)
-        return super().process_view(request, callback, callback_args, callback_kwargs)
-
-    def _names_another_site(self, request):
+    def name_another_site(self, request):
         origin = request.META.get("HTTP_ORIGIN")
         if origin and origin != "null":
             return not self._is_this_site(request, origin)
@@ -88,6 +88,10 @@ class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
                 return True
             return not self._is_this_site(request, f"{parts.scheme}://{parts.netloc}")
         return False
+
+    def refuse(self, request):
+        # Logged to django.security.csrf, answered by CSRF_FAILURE_VIEW, as Django does.
+        return self._reject(request, REASON_CROSS_SITE)
 
     def _is_this_site(self, request, origin):
         """Whether `origin` (scheme://host[:port]) is this site or one CSRF_TRUSTED_ORIGINS

@@ -35,6 +35,20 @@ def make_moderator(username="moderator"):
     return UserFactory(username=username, is_staff=True, is_superuser=True)
 
 
+def sign_in_reader(page, live_server_url, user):
+    """Give the page's browser a session for `user` (a reader, not staff: there is no
+    readers' login page), as if they had signed in."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server_url}]
+    )
+
+
 def log_into_admin(page, user):
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(user.username)

@@ -17,7 +17,7 @@ from articles.models import Article
 from comments import cookies
 from comments.models import Comment
 from tests.comment_form import follow_refusal, post_comment, read_comment_form
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_posting")]
 
@@ -55,27 +55,40 @@ def test_the_same_valid_comment_is_stored_so_these_tests_can_fail(client, articl
 
 
 class TestForgedRequests:
-    def test_post_without_csrf_token_is_forbidden(self, client, article):
+    """Anonymous posts are checked by the browser's headers; sessions by Django's token
+    (newsroom/csrf.py). tests/comments/test_csrf_by_origin.py has the whole matrix."""
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"HTTP_ORIGIN": "https://forger.example"},
+            {"HTTP_SEC_FETCH_SITE": "cross-site"},
+            {"HTTP_REFERER": "https://forger.example/page/"},
+        ],
+        ids=["origin", "fetch-metadata", "referer"],
+    )
+    def test_an_anonymous_post_from_another_site_is_forbidden(self, client, article, headers):
+        action, fields = read_comment_form(client.get(article.get_absolute_url()).content.decode())
+
         with stores_no_comment():
-            response = post_comment(
-                client, article.get_absolute_url(), csrfmiddlewaretoken=None, **VALID
-            )
+            response = client.post(action, {**fields, **VALID}, **headers)
         assert response.status_code == 403
 
-    def test_post_with_a_wrong_csrf_token_is_forbidden(self, client, article):
+    @pytest.mark.parametrize("token", [None, "x" * 64], ids=["no token", "wrong token"])
+    def test_a_post_with_a_session_and_without_its_token_is_forbidden(self, article, token):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(UserFactory(email="reader@readers.example"))
+        action, fields = read_comment_form(browser.get(article.get_absolute_url()).content.decode())
+        fields = {**fields, "comment": VALID["comment"]}
+        if token is None:
+            del fields["csrfmiddlewaretoken"]
+        else:
+            fields["csrfmiddlewaretoken"] = token
+
         with stores_no_comment():
-            response = post_comment(
-                client, article.get_absolute_url(), csrfmiddlewaretoken="x" * 64, **VALID
+            response = follow_refusal(
+                browser, browser.post(action, fields, HTTP_ORIGIN="http://testserver")
             )
-        assert response.status_code == 403
-
-    def test_post_without_the_csrf_cookie_is_forbidden(self, article):
-        page = Client().get(article.get_absolute_url())
-        action, fields = read_comment_form(page.content.decode())
-
-        with stores_no_comment():
-            browser = Client(enforce_csrf_checks=True)
-            response = follow_refusal(browser, browser.post(action, {**fields, **VALID}))
         assert response.status_code == 403
 
 
