@@ -20,6 +20,7 @@ from . import protection
 from .forms import ArticlePasswordForm, SearchForm
 from .fragments import shared_article_html
 from .models import Article, Author, Category, Tag
+from .pagination import SeekPaginator
 from .search import search
 
 
@@ -28,6 +29,7 @@ class ListingView(ListView):
 
     template_name = "articles/front.html"
     context_object_name = "articles"
+    paginator_class = SeekPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -107,6 +109,7 @@ class _PublishedArchiveMixin:
     context_object_name = "articles"
     make_object_list = True
     ordering = ["-published_at", "-id"]
+    paginator_class = SeekPaginator
 
     def get_queryset(self):
         return Article.objects.published().with_bylines()
