@@ -1,6 +1,10 @@
 """Pages of a listing whose cost does not grow with the page number."""
 
+from functools import cached_property
+
 from django.core.paginator import Paginator
+
+from pagecache.fragments import shared
 
 
 class SeekPaginator(Paginator):
@@ -17,7 +21,22 @@ class SeekPaginator(Paginator):
     is what readers are shown; this keeps every one of them working, with the same number
     of queries as before. The walk left is over index entries only (a few thousand per
     millisecond), never over rows.
+
+    `count_key`: the listing's count ("Page N of M") is then counted once per content
+    generation and shared (pagecache.fragments.shared) by all its pages: counting 200,000
+    published articles reads 200,000 index entries, which no page should do each time.
+    The key names the listing (everything the count depends on besides the content).
     """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return self.object_list.count()
+        return shared(self.count_key, self.object_list.count)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -24,12 +25,26 @@ from .pagination import SeekPaginator
 from .search import search
 
 
-class ListingView(ListView):
+class _SeekPagination:
+    """Pages whose cost does not grow with their number (articles/pagination.py), the
+    listing's count shared by all its pages: the path names the listing."""
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        listing = hashlib.sha256(self.request.path.encode()).hexdigest()[:32]
+        return SeekPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=f"articles:count:{listing}",
+        )
+
+
+class ListingView(_SeekPagination, ListView):
     """Published articles, newest first, paginated: the front page and the sections."""
 
     template_name = "articles/front.html"
     context_object_name = "articles"
-    paginator_class = SeekPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
@@ -102,14 +117,13 @@ class AuthorView(ListingView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class _PublishedArchiveMixin:
+class _PublishedArchiveMixin(_SeekPagination):
     """Date archives over what readers may see, newest first, paginated like the front page."""
 
     date_field = "published_at"
     context_object_name = "articles"
     make_object_list = True
     ordering = ["-published_at", "-id"]
-    paginator_class = SeekPaginator
 
     def get_queryset(self):
         return Article.objects.published().with_bylines()

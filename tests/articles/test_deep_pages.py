@@ -88,3 +88,26 @@ def test_a_deep_page_reads_only_its_own_rows(listing, url):
     assert len(page) == 1
     subquery = page[0].index('"articles_article"."id" IN (SELECT')
     assert page[0].index("OFFSET") > subquery
+
+
+def test_a_listing_is_counted_once_for_all_its_pages(listing):
+    with CaptureQueriesContext(connection) as first:
+        shown("/category/harbour/", 2)
+    with CaptureQueriesContext(connection) as second:
+        shown("/category/harbour/", 3)
+
+    def counts(captured):
+        return [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+    assert len(counts(first)) == 1
+    assert counts(second) == []
+
+
+def test_a_new_article_is_counted_at_once(listing):
+    response = Client().get("/category/harbour/")
+    assert "Page 1 of 4" in response.text
+
+    # Seven articles, two to a page: the ninth makes a fifth page.
+    ArticleFactory.create_batch(2, category=listing[0].category, authors=[])
+
+    assert "Page 1 of 5" in Client().get("/category/harbour/").text
