@@ -220,8 +220,20 @@ class Article(models.Model):
                 name="published_article_has_date",
             ),
         ]
-        # Also walked both ways from an article for its previous and next.
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            # Listings in their order, the id included so that a deep page finds its ids
+            # from the index alone (articles/pagination.py). Also walked both ways from an
+            # article for its previous and next, and by the date archives.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing"),
+            # The same for a section's pages.
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="article_section"
+            ),
+            # The front page's lead story: the few marked, not a walk through every article.
+            models.Index(
+                fields=["-published_at"], condition=Q(is_lead_story=True), name="article_leads"
+            ),
+        ]
 
     def __str__(self):
         return self.title

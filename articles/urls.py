@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
@@ -90,6 +90,19 @@ urlpatterns = [
     ),
     path("feed/", require_safe(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", require_safe(feeds.LatestArticlesAtomFeed()), name="atom"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of the sections' sitemaps, each in pages of at most 50,000 addresses
+    # (?p=N, articles/sitemaps.py); search engines find it in robots.txt.
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "articles:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cache_public_page(sitemap_views.sitemap, query={"p"}),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path("robots.txt", require_safe(views.robots_txt), name="robots"),
 ]

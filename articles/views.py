@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -22,10 +23,26 @@ from . import protection
 from .forms import ArticlePasswordForm, SearchForm
 from .fragments import shared_article_html
 from .models import Article, Author, Category, Tag
+from .pagination import SeekPaginator
 from .search import search
 
 
-class ListingView(ListView):
+class _SeekPagination:
+    """Pages whose cost does not grow with their number (articles/pagination.py), the
+    listing's count shared by all its pages: the path names the listing."""
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        listing = hashlib.sha256(self.request.path.encode()).hexdigest()[:32]
+        return SeekPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=f"articles:count:{listing}",
+        )
+
+
+class ListingView(_SeekPagination, ListView):
     """Published articles, newest first, paginated: the front page and the sections."""
 
     template_name = "articles/front.html"
@@ -102,7 +119,7 @@ class AuthorView(ListingView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class _PublishedArchiveMixin:
+class _PublishedArchiveMixin(_SeekPagination):
     """Date archives over what readers may see, newest first, paginated like the front page."""
 
     date_field = "published_at"

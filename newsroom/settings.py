@@ -127,6 +127,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+# Each gunicorn worker (and each thread) keeps its one connection between requests for
+# DB_CONN_MAX_AGE seconds, checked before reuse, rather than a pool: a sync worker serves
+# one request at a time, so a pool per process would only hold more connections open.
+# What N servers need of PostgreSQL's max_connections: README.md, "Database connections".
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

@@ -55,7 +55,8 @@ from .fragments import lookup, store
 from .generation import read_once
 
 STATUS_HEADER = "X-Page-Cache"
-PAGE_QUERY_PARAMETERS = frozenset({"page", "cpage"})
+# "p": a sitemap's page (django.contrib.sitemaps names it so).
+PAGE_QUERY_PARAMETERS = frozenset({"page", "cpage", "p"})
 # Parameters naming one of a few choices (an order): the view says which values it offers,
 # by calling not_canonical() for the others and for its default.
 CHOICE_QUERY_PARAMETERS = frozenset({"sort"})

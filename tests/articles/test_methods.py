@@ -29,6 +29,7 @@ def public_urls():
         "/feed/",
         "/feed/atom/",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/robots.txt",
         f"/comments/{comment.pk}/",
         "/comments/feed/",

@@ -136,7 +136,7 @@ def test_unlocking_answers_post_alone(client, protected):
 
 
 def test_protected_articles_are_out_of_feeds_and_the_sitemap(client, protected):
-    for url in ("/feed/", "/feed/atom/", "/sitemap.xml"):
+    for url in ("/feed/", "/feed/atom/", "/sitemap-articles.xml"):
         assert "closed-session" not in client.get(url).content.decode(), url
     category_feed = reverse("articles:category_feed", args=[protected.category.slug])
     assert "closed-session" not in client.get(category_feed).content.decode()

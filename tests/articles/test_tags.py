@@ -120,7 +120,7 @@ def test_sitemap_lists_tags_with_published_articles_only(client, harbour):
     empty = TagFactory(slug="empty")
     tagged(empty, status=Article.Status.DRAFT, published_at=None)
 
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-tags.xml").content.decode()
 
     assert "/tag/harbour/" in sitemap
     assert "/tag/empty/" not in sitemap
