@@ -114,11 +114,12 @@ format: install
 # on PostgreSQL + Redis (a database of its own, dropped afterwards; a Redis database of its
 # own, emptied first). BENCH_DURATION seconds per load run (default 5), BENCH_BACKENDS
 # (default sqlite,postgresql), BENCH_WXR_COMMENTS (default 100000; 0 skips the import),
-# BENCH_PROFILE=1 (py-spy flame graphs of one worker per run, py-spy installed for it).
+# BENCH_PROFILE=1 (py-spy flame graphs of one worker per run, py-spy installed for it),
+# BENCH_APP_SERVERS=2 (the PostgreSQL run on two gunicorns behind nginx's upstream).
 BENCH_DATABASE_URL ?= postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-bench: install
+bench: install nginx-deps
 	command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 	if [ -n "$$BENCH_PROFILE" ]; then $(BIN)/pip install --quiet py-spy; fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) scripts/services.sh all || \

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -242,6 +242,33 @@ def post_runs(backend, base_url, seeded, env, scratch, *, duration, concurrency,
         results[connections] = figures
 
 
+@contextmanager
+def serving(backend, env, scratch, app_servers):
+    """The base URL the load is sent to and the gunicorns answering it: one gunicorn
+    alone, or, on PostgreSQL with --app-servers N (issue 22), N gunicorns standing for N
+    app servers behind nginx's upstream. Through nginx the ceiling (a static file) is
+    nginx's, read from disk, not gunicorn's."""
+    if backend == "postgresql" and app_servers > 1:
+        log(f"{backend}: {app_servers} gunicorns behind nginx")
+        with (
+            server.running_gunicorns(env, scratch, app_servers) as gunicorns,
+            server.running_nginx(
+                [gunicorn.address for gunicorn in gunicorns],
+                env,
+                scratch / "nginx",
+                scratch / "nginx.log",
+            ) as url,
+        ):
+            yield url, gunicorns
+    else:
+        with server.running_gunicorn(env, scratch / f"gunicorn-{backend}.log") as gunicorn:
+            yield gunicorn.url, [gunicorn]
+
+
+def workers_resident_mb(gunicorns):
+    return [size for gunicorn in gunicorns for size in gunicorn.workers_resident_mb()]
+
+
 def bench_backend(backend, env, scratch, args, report):
     log(f"{backend}: migrate and seed")
     manage("migrate", "--noinput", env=env)
@@ -262,21 +289,22 @@ def bench_backend(backend, env, scratch, args, report):
 
     http = report["http"] = {}
     posts = report["posts"] = {}
-    with server.running_gunicorn(env, scratch / f"gunicorn-{backend}.log") as gunicorn:
-        report["workers"] = gunicorn.workers
+    with serving(backend, env, scratch, args.app_servers) as (base_url, gunicorns):
+        report["app_servers"] = len(gunicorns)
+        report["workers"] = sum(gunicorn.workers for gunicorn in gunicorns)
 
         def profiler(label):
             """A flame graph of one worker during a measured run, with --profile."""
             if not args.profile:
                 return nullcontext()
-            worker = server.worker_pids(gunicorn.process.pid)[0]
+            worker = server.worker_pids(gunicorns[0].process.pid)[0]
             out = args.profile / f"{backend}-{label}.svg"
             return server.flame_graph(worker, args.duration, out)
 
-        report["workers_mb_before"] = gunicorn.workers_resident_mb()
+        report["workers_mb_before"] = workers_resident_mb(gunicorns)
         http_runs(
             backend,
-            gunicorn.url,
+            base_url,
             seeded,
             duration=args.duration,
             concurrency=args.concurrency,
@@ -287,7 +315,7 @@ def bench_backend(backend, env, scratch, args, report):
         if args.pages is None or "posts" in args.pages:
             post_runs(
                 backend,
-                gunicorn.url,
+                base_url,
                 seeded,
                 env,
                 scratch,
@@ -296,7 +324,7 @@ def bench_backend(backend, env, scratch, args, report):
                 results=posts,
                 profiler=profiler,
             )
-        report["workers_mb_after"] = gunicorn.workers_resident_mb()
+        report["workers_mb_after"] = workers_resident_mb(gunicorns)
     log(f"{backend}: queries per page and the bulk approve")
     report["inprocess"] = python("bench.inprocess", "measure", str(seed_file), env=env)
     if backend == "postgresql" and args.queue_comments:
@@ -355,6 +383,13 @@ def parse_args(argv):
         help="sqlite and/or postgresql (BENCH_BACKENDS)",
     )
     parser.add_argument(
+        "--app-servers",
+        type=_app_servers,
+        default=int(os.environ.get("BENCH_APP_SERVERS", "1")),
+        help="on PostgreSQL, this many gunicorns (sharing the workers of one) behind "
+        "nginx's upstream (BENCH_APP_SERVERS, default 1: one gunicorn, no nginx)",
+    )
+    parser.add_argument(
         "--pages",
         type=_page_names,
         default=None,
@@ -362,6 +397,13 @@ def parse_args(argv):
         "ceiling is always measured)",
     )
     return parser.parse_args(argv)
+
+
+def _app_servers(text):
+    count = int(text) if text.isdigit() else 0
+    if not 1 <= count <= 8:
+        raise argparse.ArgumentTypeError(f"app servers are 1 to 8, not {text!r}")
+    return count
 
 
 def _page_names(text):
@@ -583,6 +625,12 @@ def table(report) -> str:
         "Relaxed for the bench: "
         + (", ".join(f"{k}={v}" for k, v in report["relaxed_settings"].items()) or "nothing"),
         *(f"{name}: {about}" for name, about in services.DESCRIPTIONS.items()),
+        *(
+            f"{backend}: {figures['app_servers']} gunicorns ({figures['workers']} workers in "
+            "all) behind nginx's upstream; the ceiling is nginx's"
+            for backend, figures in report["backends"].items()
+            if figures.get("app_servers", 1) > 1
+        ),
         "",
     ]
     header = (
