@@ -3,6 +3,9 @@
 #   scripts/nginx.sh install   install Debian's nginx if missing, without starting it
 #   scripts/nginx.sh config    render deploy/nginx.conf into $NGINX_RUN_DIR/nginx.conf
 #   scripts/nginx.sh run       render, check, then run nginx in the foreground (exec)
+#   scripts/nginx.sh reload    render and check again, then have the nginx running from
+#                              the same NGINX_RUN_DIR take it (an app server added to or
+#                              taken out of NGINX_UPSTREAM) without dropping a request
 # From the environment:
 #   NGINX_RUN_DIR   config, pid and temporary files (default .run/nginx in the checkout)
 #   NGINX_LISTEN    where nginx listens (default 127.0.0.1:${PORT:-8000})
@@ -124,9 +127,19 @@ run() {
     exec "$nginx" -p "$NGINX_RUN_DIR" -e stderr -c "$conf"
 }
 
+reload() {
+    local nginx conf
+    nginx="$(nginx_binary)" || { log "nginx is not installed: run \`make nginx-deps\`"; exit 1; }
+    conf="$(config)"
+    "$nginx" -q -t -p "$NGINX_RUN_DIR" -e stderr -c "$conf"
+    "$nginx" -p "$NGINX_RUN_DIR" -e stderr -c "$conf" -s reload
+    log "reloaded: passing to gunicorn at ${NGINX_UPSTREAM//,/ }"
+}
+
 case "${1:-run}" in
     install) install ;;
     config) config ;;
     run) run ;;
-    *) echo "usage: $0 [install|config|run]" >&2; exit 2 ;;
+    reload) reload ;;
+    *) echo "usage: $0 [install|config|run|reload]" >&2; exit 2 ;;
 esac

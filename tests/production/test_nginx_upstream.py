@@ -29,6 +29,7 @@ def test_each_app_server_gets_a_server_line_with_passive_health_checks(tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert upstream_block((tmp_path / "nginx.conf").read_text()) == [
+        "zone gunicorn_upstream 64k;",
         "server 10.0.0.11:8001 max_fails=3 fail_timeout=10s;",
         "server 10.0.0.12:8001 max_fails=3 fail_timeout=10s;",
         "server unix:/run/g.sock max_fails=3 fail_timeout=10s;",
@@ -46,7 +47,7 @@ def test_failures_and_timeout_come_from_the_environment(tmp_path):
 
     assert result.returncode == 0, result.stderr
     config = (tmp_path / "nginx.conf").read_text()
-    assert upstream_block(config)[0] == "server 127.0.0.1:8001 max_fails=5 fail_timeout=30s;"
+    assert upstream_block(config)[1] == "server 127.0.0.1:8001 max_fails=5 fail_timeout=30s;"
 
 
 @pytest.mark.parametrize(

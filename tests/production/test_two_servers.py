@@ -9,12 +9,13 @@ server with the site's own Host, as a load balancer passes it on.
 import os
 import re
 import secrets
+import subprocess
 import time
 from types import SimpleNamespace
 
 import pytest
 
-from .conftest import _postgres_database
+from .conftest import REPO, _postgres_database
 from .server import Gunicorn, Nginx, Reader
 from .test_comment_posting import post_comment, send_comment, stored_bodies
 
@@ -198,3 +199,40 @@ def test_readers_get_answers_while_one_server_is_down(site):
         time.sleep(1.5)  # NGINX_UPSTREAM_FAIL_TIMEOUT: nginx tries it again
 
     assert statuses == [200] * 8
+
+
+def requests_until_served_by(server, nginx, timeout=10):
+    """Requests through nginx until `server` answers one; how many it took."""
+    deadline = time.monotonic() + timeout
+    sent = []
+    while time.monotonic() < deadline:
+        sent.append(f"added-{secrets.token_hex(4)}")
+        assert Reader(nginx.port).get("/healthz", headers={"X-Request-ID": sent[-1]}).status == 200
+        time.sleep(0.05)
+        if served_by(server, sent):
+            return len(sent)
+    raise AssertionError(f"{len(sent)} requests through nginx, none answered by {server.port}")
+
+
+def test_a_server_added_to_the_upstream_gets_requests_after_a_reload(site, tmp_path):
+    nginx = Nginx(tmp_path, site.a, NGINX_UPSTREAM=site.a.env["BIND"])
+    nginx.start()
+    try:
+        before = [f"before-{secrets.token_hex(4)}-{number}" for number in range(4)]
+        for request_id in before:
+            Reader(nginx.port).get("/healthz", headers={"X-Request-ID": request_id})
+        nginx.env["NGINX_UPSTREAM"] = f"{site.a.env['BIND']} {site.b.env['BIND']}"
+        reload = subprocess.run(
+            [str(REPO / "scripts" / "nginx.sh"), "reload"],
+            env=nginx.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert reload.returncode == 0, reload.stderr
+
+        requests_until_served_by(site.b, nginx)
+    finally:
+        nginx.stop()
+
+    assert not served_by(site.b, before)
