@@ -2,6 +2,7 @@
 # nginx in front of gunicorn, for `make serve` and the tests (tests/production/):
 #   scripts/nginx.sh install   install Debian's nginx if missing, without starting it
 #   scripts/nginx.sh config    render deploy/nginx.conf into $NGINX_RUN_DIR/nginx.conf
+#                              (or the file named after it)
 #   scripts/nginx.sh run       render, check, then run nginx in the foreground (exec)
 #   scripts/nginx.sh reload    render and check again, then have the nginx running from
 #                              the same NGINX_RUN_DIR take it (an app server added to or
@@ -96,6 +97,7 @@ upstream_servers() {
 }
 
 config() {
+    local out="${1:-$NGINX_RUN_DIR/nginx.conf}"
     mkdir -p "$NGINX_RUN_DIR"
     local user="" forwarded_proto='$scheme'
     if [[ "$(id -u)" == 0 ]]; then
@@ -113,8 +115,8 @@ config() {
         -e "s|@STATIC_ROOT@|$(sed_escape "${STATIC_ROOT%/}")|g" \
         -e "s|@MEDIA_ROOT@|$(sed_escape "${MEDIA_ROOT%/}")|g" \
         -e "s|@FORWARDED_PROTO@|$(sed_escape "$forwarded_proto")|g" \
-        "$REPO/deploy/nginx.conf" >"$NGINX_RUN_DIR/nginx.conf"
-    echo "$NGINX_RUN_DIR/nginx.conf"
+        "$REPO/deploy/nginx.conf" >"$out"
+    echo "$out"
 }
 
 run() {
@@ -128,17 +130,19 @@ run() {
 }
 
 reload() {
-    local nginx conf
+    local nginx conf="$NGINX_RUN_DIR/nginx.conf" new
     nginx="$(nginx_binary)" || { log "nginx is not installed: run \`make nginx-deps\`"; exit 1; }
-    conf="$(config)"
-    "$nginx" -q -t -p "$NGINX_RUN_DIR" -e stderr -c "$conf"
+    # The running nginx's config is replaced only by one that passes the check.
+    new="$(config "$conf.new")"
+    "$nginx" -q -t -p "$NGINX_RUN_DIR" -e stderr -c "$new" || { rm -f "$new"; exit 1; }
+    mv -f "$new" "$conf"
     "$nginx" -p "$NGINX_RUN_DIR" -e stderr -c "$conf" -s reload
     log "reloaded: passing to gunicorn at ${NGINX_UPSTREAM//,/ }"
 }
 
 case "${1:-run}" in
     install) install ;;
-    config) config ;;
+    config) config "${2:-}" ;;
     run) run ;;
     reload) reload ;;
     *) echo "usage: $0 [install|config|run|reload]" >&2; exit 2 ;;

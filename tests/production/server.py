@@ -99,7 +99,9 @@ class Server:
         raise AssertionError(f"{self.name} did not answer /healthz:\n{self.log_path.read_text()}")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
+        if self.process is None:  # never started (a fixture's finally after a failure)
+            return
+        if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)

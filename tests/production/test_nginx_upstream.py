@@ -19,6 +19,11 @@ def render(tmp_path, **env):
     )
 
 
+def nginx_binary():
+    # /usr/sbin is not on a normal user's PATH.
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
 def upstream_block(config):
     block = config.split("upstream gunicorn {", 1)[1].split("}", 1)[0]
     return [line.strip() for line in block.splitlines() if line.strip()[:1] not in ("", "#")]
@@ -63,8 +68,7 @@ def test_an_address_nginx_could_not_take_is_refused_and_nothing_is_written(tmp_p
 
 
 def test_nginx_accepts_the_rendered_upstream(tmp_path):
-    # /usr/sbin is not on a normal user's PATH.
-    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    nginx = nginx_binary()
     if nginx is None:
         pytest.skip("nginx is not installed (`make nginx-deps`)")
     assert render(tmp_path, NGINX_UPSTREAM="127.0.0.1:8001 127.0.0.1:8002").returncode == 0
@@ -78,3 +82,27 @@ def test_nginx_accepts_the_rendered_upstream(tmp_path):
     )
 
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"NGINX_UPSTREAM": "127.0.0.1:8001 backend;"}, {"NGINX_LISTEN": "127.0.0.1:99999"}],
+)
+def test_a_reload_with_a_config_nginx_refuses_leaves_the_running_one_in_place(tmp_path, change):
+    if not nginx_binary():
+        pytest.skip("nginx is not installed (`make nginx-deps`)")
+    assert render(tmp_path, NGINX_UPSTREAM="127.0.0.1:8001").returncode == 0
+    running = (tmp_path / "nginx.conf").read_text()
+
+    result = subprocess.run(
+        [str(REPO / "scripts" / "nginx.sh"), "reload"],
+        env={**os.environ, "NGINX_RUN_DIR": str(tmp_path), "NGINX_UPSTREAM": "127.0.0.1:8001",
+             **change},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert (tmp_path / "nginx.conf").read_text() == running
+    assert not (tmp_path / "nginx.conf.new").exists()
