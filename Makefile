@@ -15,12 +15,16 @@ SERVE_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 PORT ?= 8000
 # gunicorn listens here, on the loopback only; nginx on PORT passes requests to it.
 GUNICORN_PORT ?= $(shell echo $$(($(PORT) + 1)))
+# How many gunicorns `make serve` runs (on GUNICORN_PORT, GUNICORN_PORT+1, ...), standing
+# for as many app servers behind nginx's upstream: the production shape on one machine.
+APP_SERVERS ?= 1
 
 .PHONY: help install browser-deps nginx-deps run serve services test test-sqlite test-postgres lint format clean bench
 
 help:
 	@echo "make run    set up and serve the site with demo content at http://127.0.0.1:8000"
 	@echo "make serve  the production way: PostgreSQL, Redis, nginx on 127.0.0.1:$(PORT) -> gunicorn"
+	@echo "            (APP_SERVERS=2: two gunicorns behind nginx's upstream)"
 	@echo "make test   set up and run the whole suite, on SQLite and on PostgreSQL + Redis"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  load the production server with wrk and print the figures (~5 min)"
@@ -60,24 +64,29 @@ run: install
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 # Production-like: services started if needed, migrations, hashed static files, nginx on
-# PORT in front of gunicorn on GUNICORN_PORT (loopback), and the huey consumer that sends
-# moderation emails. When any of the three stops, the others are stopped too.
+# PORT in front of APP_SERVERS gunicorns from GUNICORN_PORT on (loopback), and the huey
+# consumer that sends moderation emails (one, whatever the number of app servers). When
+# any of them stops, the others are stopped too.
 # SECRET_KEY comes from the environment, or from .secret_key (made once, never committed).
 serve: install nginx-deps
+	[[ "$(APP_SERVERS)" =~ ^[1-9][0-9]?$$ ]] || { echo "APP_SERVERS is 1 to 99" >&2; exit 2; }
 	DATABASE_URL=$(SERVE_DATABASE_URL) REDIS_URL=$(SERVE_REDIS_URL) scripts/services.sh all
 	test -n "$$SECRET_KEY" || test -s .secret_key || \
 		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key
 	set -a; SECRET_KEY=$${SECRET_KEY:-$$(cat .secret_key)}; \
 	DATABASE_URL=$(SERVE_DATABASE_URL); REDIS_URL=$(SERVE_REDIS_URL); PORT=$(PORT); \
-	BIND=127.0.0.1:$(GUNICORN_PORT); NGINX_LISTEN=127.0.0.1:$(PORT); \
-	NGINX_UPSTREAM=127.0.0.1:$(GUNICORN_PORT); \
+	NGINX_LISTEN=127.0.0.1:$(PORT); \
+	NGINX_UPSTREAM="$$(for ((i = 0; i < $(APP_SERVERS); i++)); do \
+		printf '127.0.0.1:%d ' $$(($(GUNICORN_PORT) + i)); done)"; \
 	COMMENTS_TRUSTED_PROXIES=$${COMMENTS_TRUSTED_PROXIES:-127.0.0.1}; set +a; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
-	{ $(MANAGE) run_huey & huey_pid=$$!; \
-	  $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi & gunicorn_pid=$$!; \
-	  scripts/nginx.sh run & nginx_pid=$$!; \
-	  trap 'kill $$huey_pid $$gunicorn_pid $$nginx_pid 2>/dev/null; wait' EXIT INT TERM; \
+	{ $(MANAGE) run_huey & pids=$$!; \
+	  for address in $$NGINX_UPSTREAM; do \
+	    BIND=$$address $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi & pids+=" $$!"; \
+	  done; \
+	  scripts/nginx.sh run & pids+=" $$!"; \
+	  trap 'kill $$pids 2>/dev/null; wait' EXIT INT TERM; \
 	  wait -n; }
 
 services:
@@ -105,11 +114,12 @@ format: install
 # on PostgreSQL + Redis (a database of its own, dropped afterwards; a Redis database of its
 # own, emptied first). BENCH_DURATION seconds per load run (default 5), BENCH_BACKENDS
 # (default sqlite,postgresql), BENCH_WXR_COMMENTS (default 100000; 0 skips the import),
-# BENCH_PROFILE=1 (py-spy flame graphs of one worker per run, py-spy installed for it).
+# BENCH_PROFILE=1 (py-spy flame graphs of one worker per run, py-spy installed for it),
+# BENCH_APP_SERVERS=2 (the PostgreSQL run on two gunicorns behind nginx's upstream).
 BENCH_DATABASE_URL ?= postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-bench: install
+bench: install nginx-deps
 	command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 	if [ -n "$$BENCH_PROFILE" ]; then $(BIN)/pip install --quiet py-spy; fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) scripts/services.sh all || \

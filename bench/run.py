@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -276,6 +276,32 @@ def post_runs(backend, base_url, seeded, env, scratch, *, duration, concurrency,
         results[connections] = figures
 
 
+@contextmanager
+def serving(backend, env, scratch, app_servers):
+    """nginx over the gunicorns answering it, as `make serve` runs them: one gunicorn, or,
+    on PostgreSQL with --app-servers N (issue 22), N gunicorns standing for N app servers
+    behind nginx's upstream. Yields the base URLs ({EDGE: nginx's, APP: the first
+    gunicorn's}) and the gunicorns."""
+    count = app_servers if backend == "postgresql" else 1
+    (scratch / backend).mkdir(exist_ok=True)
+    if count > 1:
+        log(f"{backend}: {count} gunicorns behind nginx")
+    with (
+        server.running_gunicorns(env, scratch / backend, count) as gunicorns,
+        server.running_nginx(
+            [gunicorn.address for gunicorn in gunicorns],
+            env,
+            scratch / f"nginx-{backend}",
+            scratch / f"nginx-{backend}.log",
+        ) as nginx_url,
+    ):
+        yield {EDGE: nginx_url, APP: gunicorns[0].url}, gunicorns
+
+
+def workers_resident_mb(gunicorns):
+    return [size for gunicorn in gunicorns for size in gunicorn.workers_resident_mb()]
+
+
 def bench_backend(backend, env, scratch, args, report):
     log(f"{backend}: migrate and seed")
     manage("migrate", "--noinput", env=env)
@@ -296,26 +322,22 @@ def bench_backend(backend, env, scratch, args, report):
 
     http = report["http"] = {}
     posts = report["posts"] = {}
-    with (
-        server.running_gunicorn(env, scratch / f"gunicorn-{backend}.log") as gunicorn,
-        server.running_nginx(
-            gunicorn.port, env, scratch / f"nginx-{backend}", scratch / f"nginx-{backend}.log"
-        ) as nginx,
-    ):
-        report["workers"] = gunicorn.workers
+    with serving(backend, env, scratch, args.app_servers) as (base_urls, gunicorns):
+        report["app_servers"] = len(gunicorns)
+        report["workers"] = sum(gunicorn.workers for gunicorn in gunicorns)
 
         def profiler(label):
             """A flame graph of one worker during a measured run, with --profile."""
             if not args.profile:
                 return nullcontext()
-            worker = server.worker_pids(gunicorn.process.pid)[0]
+            worker = server.worker_pids(gunicorns[0].process.pid)[0]
             out = args.profile / f"{backend}-{label}.svg"
             return server.flame_graph(worker, args.duration, out)
 
-        report["workers_mb_before"] = gunicorn.workers_resident_mb()
+        report["workers_mb_before"] = workers_resident_mb(gunicorns)
         http_runs(
             backend,
-            {EDGE: nginx.url, APP: gunicorn.url},
+            base_urls,
             seeded,
             duration=args.duration,
             concurrency=args.concurrency,
@@ -326,7 +348,7 @@ def bench_backend(backend, env, scratch, args, report):
         if args.pages is None or "posts" in args.pages:
             post_runs(
                 backend,
-                nginx.url,
+                base_urls[EDGE],
                 seeded,
                 env,
                 scratch,
@@ -335,7 +357,7 @@ def bench_backend(backend, env, scratch, args, report):
                 results=posts,
                 profiler=profiler,
             )
-        report["workers_mb_after"] = gunicorn.workers_resident_mb()
+        report["workers_mb_after"] = workers_resident_mb(gunicorns)
     log(f"{backend}: queries per page and the bulk approve")
     report["inprocess"] = python("bench.inprocess", "measure", str(seed_file), env=env)
     if backend == "postgresql" and args.queue_comments:
@@ -394,6 +416,13 @@ def parse_args(argv):
         help="sqlite and/or postgresql (BENCH_BACKENDS)",
     )
     parser.add_argument(
+        "--app-servers",
+        type=_app_servers,
+        default=int(os.environ.get("BENCH_APP_SERVERS", "1")),
+        help="on PostgreSQL, this many gunicorns (sharing the workers of one) behind "
+        "nginx's upstream (BENCH_APP_SERVERS, default 1: one gunicorn, no nginx)",
+    )
+    parser.add_argument(
         "--pages",
         type=_page_names,
         default=None,
@@ -401,6 +430,13 @@ def parse_args(argv):
         "ceiling is always measured)",
     )
     return parser.parse_args(argv)
+
+
+def _app_servers(text):
+    count = int(text) if text.isdigit() else 0
+    if not 1 <= count <= 8:
+        raise argparse.ArgumentTypeError(f"app servers are 1 to 8, not {text!r}")
+    return count
 
 
 def _page_names(text):
@@ -626,6 +662,12 @@ def table(report) -> str:
         "Relaxed for the bench: "
         + (", ".join(f"{k}={v}" for k, v in report["relaxed_settings"].items()) or "nothing"),
         *(f"{name}: {about}" for name, about in services.DESCRIPTIONS.items()),
+        *(
+            f"{backend}: {figures['app_servers']} gunicorns ({figures['workers']} workers in "
+            "all) behind nginx's upstream; the ceiling is nginx's"
+            for backend, figures in report["backends"].items()
+            if figures.get("app_servers", 1) > 1
+        ),
         "",
     ]
     header = (

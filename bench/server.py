@@ -1,5 +1,6 @@
 """Gunicorn under test, and nginx in front of it as `make serve` runs them: each started on a
-free loopback port, and always stopped (gunicorn with its workers)."""
+free loopback port, and always stopped (gunicorn with its workers); with --app-servers,
+several gunicorns behind nginx's upstream."""
 
 import http.client
 import os
@@ -9,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,8 +77,12 @@ class Server:
         self.workers = workers
 
     @property
+    def address(self):
+        return f"127.0.0.1:{self.port}"
+
+    @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}"
 
     def workers_resident_mb(self) -> list[float]:
         sizes = (resident_mb(pid) for pid in worker_pids(self.process.pid))
@@ -96,14 +101,19 @@ def gunicorn_command(port: int, workers: int) -> list[str]:
     return command
 
 
+def default_workers() -> int:
+    return (os.cpu_count() or 1) * 2 + 1
+
+
 @contextmanager
-def running_gunicorn(env: dict, log_path: Path, ready_path: str = "/"):
-    """Start gunicorn with `env`, wait until it answers, and always stop it afterwards.
+def running_gunicorn(env: dict, log_path: Path, ready_path: str = "/", workers: int = 0):
+    """Start gunicorn with `env` (and `workers`, default two a core and one more), wait
+    until it answers, and always stop it afterwards.
 
     Gunicorn runs in its own process group, so that the whole group (master and workers)
     is signalled even if the master is wedged.
     """
-    workers = (os.cpu_count() or 1) * 2 + 1
+    workers = workers or default_workers()
     port = free_port()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
@@ -124,15 +134,33 @@ def running_gunicorn(env: dict, log_path: Path, ready_path: str = "/"):
 
 
 @contextmanager
-def running_nginx(upstream_port: int, env: dict, run_dir: Path, log_path: Path):
-    """nginx (scripts/nginx.sh, deploy/nginx.conf: the edge cache and the static files)
-    in front of the gunicorn on `upstream_port`; stopped afterwards."""
+def running_gunicorns(env: dict, log_dir: Path, count: int, ready_path: str = "/"):
+    """`count` gunicorns with `env`, each on a port of its own, standing for as many app
+    servers; the list of them (each `.address` for nginx's upstream), all stopped
+    afterwards. They share the workers one gunicorn would have (rounded up), so that the
+    figures compare with one server's on the same cores.
+    """
+    workers = -(-default_workers() // count)
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(
+                running_gunicorn(env, log_dir / f"gunicorn-{number}.log", ready_path, workers)
+            )
+            for number in range(count)
+        ]
+
+
+@contextmanager
+def running_nginx(upstreams: list[str], env: dict, run_dir: Path, log_path: Path):
+    """nginx (scripts/nginx.sh, deploy/nginx.conf, as `make serve` runs it: the edge cache
+    and the static files) on a free loopback port, balancing over `upstreams`; its base
+    URL. STATIC_ROOT and MEDIA_ROOT come from `env`."""
     port = free_port()
     nginx_env = {
         **env,
         "NGINX_RUN_DIR": str(run_dir),
         "NGINX_LISTEN": f"127.0.0.1:{port}",
-        "NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "NGINX_UPSTREAM": " ".join(upstreams),
     }
     with open(log_path, "ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own script
@@ -145,7 +173,7 @@ def running_nginx(upstream_port: int, env: dict, run_dir: Path, log_path: Path):
         )
     try:
         _wait_until_answering("nginx", process, port, "/healthz", log_path)
-        yield Server(process, port, workers=0)
+        yield f"http://127.0.0.1:{port}"
     finally:
         stop(process)
 

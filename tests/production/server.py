@@ -99,7 +99,9 @@ class Server:
         raise AssertionError(f"{self.name} did not answer /healthz:\n{self.log_path.read_text()}")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
+        if self.process is None:  # never started (a fixture's finally after a failure)
+            return
+        if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
@@ -117,15 +119,19 @@ class Gunicorn(Server):
     def __init__(self, tmp_path, database_url, *, workers=2, **env):
         self.port = free_port()
         self.log_path = tmp_path / "gunicorn.log"
+        # env may replace any of these: app servers of one site share a SECRET_KEY, a
+        # CACHE_KEY_PREFIX and their media (tests/production/test_two_servers.py).
         self.env = production_env(
-            DATABASE_URL=database_url,
-            STATIC_ROOT=str(tmp_path / "static"),
-            MEDIA_ROOT=str(tmp_path / "media"),
-            BIND=f"127.0.0.1:{self.port}",
-            WEB_CONCURRENCY=str(workers),
-            GUNICORN_MAX_REQUESTS="0",
-            CACHE_KEY_PREFIX=f"gunicorn-test-{secrets.token_hex(4)}",
-            **env,
+            **{
+                "DATABASE_URL": database_url,
+                "STATIC_ROOT": str(tmp_path / "static"),
+                "MEDIA_ROOT": str(tmp_path / "media"),
+                "BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": str(workers),
+                "GUNICORN_MAX_REQUESTS": "0",
+                "CACHE_KEY_PREFIX": f"gunicorn-test-{secrets.token_hex(4)}",
+                **env,
+            }
         )
         self.process = None
 
@@ -140,6 +146,10 @@ class Gunicorn(Server):
     def start(self):
         self.manage("migrate", "--noinput", "--verbosity", "0")
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        return self.serve()
+
+    def serve(self):
+        """Start gunicorn alone (again, after stop()), on the same port."""
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         return self.launch([gunicorn, "-c", "gunicorn.conf.py", "newsroom.wsgi"], timeout=30)
 
