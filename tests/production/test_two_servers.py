@@ -165,6 +165,13 @@ def test_flood_control_holds_for_one_reader_across_servers(site):
     assert stored_bodies(site.a, "Then through server B.") == []
 
 
+def uncached_reader(site):
+    """A reader whose requests nginx's cache never answers (a cookie of their own)."""
+    reader = Reader(site.nginx.port)
+    reader.cookies["reader"] = secrets.token_hex(4)
+    return reader
+
+
 def served_by(server, request_ids):
     """Which of these requests the server's own access log shows it answered."""
     entries = server.log_entries()
@@ -176,7 +183,7 @@ def served_by(server, request_ids):
 def test_nginx_spreads_requests_over_both_servers(site):
     request_ids = [f"spread-{secrets.token_hex(4)}-{number}" for number in range(10)]
     for request_id in request_ids:
-        response = Reader(site.nginx.port).get("/", headers={"X-Request-ID": request_id})
+        response = uncached_reader(site).get("/", headers={"X-Request-ID": request_id})
         assert response.status == 200
 
     deadline = time.monotonic() + 10
@@ -193,7 +200,7 @@ def test_nginx_spreads_requests_over_both_servers(site):
 def test_readers_get_answers_while_one_server_is_down(site):
     site.b.stop()
     try:
-        statuses = [Reader(site.nginx.port).get("/").status for _ in range(8)]
+        statuses = [uncached_reader(site).get("/").status for _ in range(8)]
     finally:
         site.b.serve()
         time.sleep(1.5)  # NGINX_UPSTREAM_FAIL_TIMEOUT: nginx tries it again
