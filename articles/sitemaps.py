@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from .models import Article, Author, Category, Tag
+from .models import Article, Author, Category, Page, Tag
 
 
 class ArticleSitemap(Sitemap):
@@ -35,9 +35,20 @@ class TagSitemap(Sitemap):
         return Tag.objects.filter(articles__in=Article.objects.published()).distinct()
 
 
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Page.objects.published().only("path", "updated_at")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 sitemaps = {
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "pages": PageSitemap,
 }
