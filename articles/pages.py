@@ -74,6 +74,17 @@ class Page(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body = sanitize_article_html(self.body)
+        old_path = self.path
+        self.path = self._path_from_parent()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # The pages under it move with it (each save moves its own children).
+                for child in self.children.all():
+                    child.save(update_fields=["path"])
+
     def get_absolute_url(self):
         return reverse(PAGE_VIEW_NAME, kwargs={"path": self.path})
 
@@ -110,17 +121,6 @@ class Page(models.Model):
 
     def _path_from_parent(self):
         return f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-
-    def save(self, *args, **kwargs):
-        self.body = sanitize_article_html(self.body)
-        old_path = self.path
-        self.path = self._path_from_parent()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                # The pages under it move with it (each save moves its own children).
-                for child in self.children.all():
-                    child.save(update_fields=["path"])
 
 
 @functools.lru_cache(maxsize=1)
