@@ -77,7 +77,7 @@ class Page(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_article_html(self.body)
         old_path = self.path
-        self.path = self._path_from_parent()
+        self.path = self.path_under_parent()
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
@@ -116,10 +116,10 @@ class Page(models.Model):
                         "choose another slug, or place the page under a parent page."
                     }
                 )
-        if self.slug and len(self._path_from_parent()) > PATH_MAX_LENGTH:
+        if self.slug and len(self.path_under_parent()) > PATH_MAX_LENGTH:
             raise ValidationError({"slug": "The page's whole address is too long."})
 
-    def _path_from_parent(self):
+    def path_under_parent(self):
         return f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
 
 

@@ -141,6 +141,8 @@ class WxrItem:
     comment_status: str = "open"
     # An attachment's file, where the old site served it.
     attachment_url: str = ""
+    # The post id of a page's parent page (0: none).
+    parent_id: int = 0
     # (taxonomy, slug, name) in document order.
     terms: list = field(default_factory=list)
     comments: list = field(default_factory=list)
@@ -271,6 +273,7 @@ def _item(element):
         "wp:is_sticky": "is_sticky",
         "wp:comment_status": "comment_status",
         "wp:attachment_url": "attachment_url",
+        "wp:post_parent": "parent_id",
     }
     for child in element:
         name = _name(child.tag)
@@ -290,6 +293,7 @@ def _item(element):
             meta = _texts(child)
             item.meta.setdefault(meta.get("wp:meta_key", ""), meta.get("wp:meta_value", ""))
     item.post_id = _int(item.post_id)
+    item.parent_id = _int(item.parent_id)
     return item
 
 

@@ -10,7 +10,7 @@ from wordpress.wxr import WxrError
 class Command(BaseCommand):
     help = (
         "Import a WordPress export (WXR 1.0-1.2): authors, categories, tags, posts and "
-        "their comments, and the images of attachments whose files it is given. "
+        "their comments, pages, and the images of attachments whose files it is given. "
         "Running it again with the same file creates nothing new."
     )
 
