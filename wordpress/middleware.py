@@ -229,6 +229,9 @@ class WordPressRedirectMiddleware:
             match["permalink"]
         )
         if article is None:
+            if match["attachment"] or match["cpage"]:
+                # A page's attachment or comment page: its image, else the page itself.
+                return self._under_page(match)
             return None
         if match["feed"]:
             if article.is_protected:
@@ -238,14 +241,33 @@ class WordPressRedirectMiddleware:
         if match["cpage"]:
             return f"{url}?{urlencode({'cpage': int(match['cpage'])})}#comments"
         # An attachment page: its image when the import brought it across, else the article.
-        path = match.group(0)
+        image = self._attachment_image(match.group(0))
+        return image.url if image is not None else url
+
+    def _under_page(self, match):
+        if Page.objects.filter(path=match.group(0).strip("/")).exists():
+            return None  # A page readers may not see (a draft) stays not found.
+        permalink = match["permalink"]
+        page = self._page_at_old_path(permalink)
+        if page is None:
+            page = Page.objects.published().filter(path=permalink.strip("/")).first()
+        if page is None:
+            return None
+        if match["attachment"]:
+            image = self._attachment_image(match.group(0))
+            if image is not None:
+                return image.url
+        return page.get_absolute_url()
+
+    @staticmethod
+    def _attachment_image(path):
         candidates = {path, path + "/" if not path.endswith("/") else path.rstrip("/")}
         attachment = (
             ImportedAttachment.objects.select_related("image")
             .filter(wordpress_path__in=candidates)
             .first()
         )
-        return attachment.image.url if attachment is not None else url
+        return attachment.image if attachment is not None else None
 
     @staticmethod
     def _article_at_old_path(path):

@@ -103,6 +103,8 @@ class WxrTerm:
     description: str = ""
     # WordPress's term id (0 when the export leaves it out): `/?cat=<id>` links.
     wordpress_id: int = 0
+    # The parent category's slug ("" at the top): /category/<parent>/<child>/ links.
+    parent: str = ""
     position: int = 0
 
 
@@ -203,6 +205,7 @@ def _category(element):
         name=t.get("wp:cat_name", ""),
         description=t.get("wp:category_description", ""),
         wordpress_id=_int(t.get("wp:term_id")),
+        parent=t.get("wp:category_parent", ""),
     )
 
 
@@ -213,6 +216,7 @@ def _tag(element):
         slug=t.get("wp:tag_slug", ""),
         name=t.get("wp:tag_name", ""),
         description=t.get("wp:tag_description", ""),
+        wordpress_id=_int(t.get("wp:term_id")),
     )
 
 
@@ -224,6 +228,7 @@ def _term(element):
         name=t.get("wp:term_name", ""),
         description=t.get("wp:term_description", ""),
         wordpress_id=_int(t.get("wp:term_id")),
+        parent=t.get("wp:term_parent", ""),
     )
 
 

@@ -160,3 +160,17 @@ def test_an_exported_page_comes_back_in_another_site(write_wxr, import_wxr, tmp_
     import_wxr(path)
 
     assert set(Page.objects.values_list("path", flat=True)) == {"about", "about/team"}
+
+
+def test_an_attachment_page_under_a_page_redirects_to_the_page(client, theme_unit_test_pages):
+    response = client.get("/about/clearing-floats/olympus-digital-camera/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/about/clearing-floats/"
+
+
+def test_a_draft_page_under_a_page_stays_not_found(client):
+    about = Page.objects.create(title="About", slug="about", status="published")
+    Page.objects.create(title="Plans", slug="plans", parent=about, status="draft")
+
+    assert client.get("/about/plans/").status_code == 404
