@@ -11,6 +11,7 @@ that finally answers.
 """
 
 import csv
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote, urlencode, urljoin, urlsplit
@@ -186,9 +187,16 @@ def write_redirect_map(source, out):
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     answered = 0
-    for address in addresses:
-        final, status = asker.final_answer(address)
-        new_url = final if "://" in final else asker.site_url + final
-        writer.writerow([base_url + address, new_url, status])
-        answered += status == 200
+    # Each old URL that is not found would be logged as a warning: the map says it.
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.ERROR)
+    try:
+        for address in addresses:
+            final, status = asker.final_answer(address)
+            new_url = final if "://" in final else asker.site_url + final
+            writer.writerow([base_url + address, new_url, status])
+            answered += status == 200
+    finally:
+        request_log.setLevel(level)
     return len(addresses), answered
