@@ -480,6 +480,10 @@ class WxrImporter:
     # --- pages --------------------------------------------------------------------------
 
     def _page(self, item):
+        if item.comments:
+            self.summary.skipped["comments on pages (pages take no comments here)"] += len(
+                item.comments
+            )
         if item.status not in PAGE_STATUSES:
             self.summary.skipped[f"pages with status '{item.status}'"] += 1
             return
@@ -487,10 +491,8 @@ class WxrImporter:
             raise self._refusal(
                 item, f"the post id {item.post_id} in {_item_name(item)} is not one WordPress gives"
             )
-        if item.comments:
-            self.summary.skipped["comments on pages (pages take no comments here)"] += len(
-                item.comments
-            )
+        # Only what the page is made of waits for the end of the file.
+        item.comments = []
         self._pages.setdefault(item.post_id, item)
 
     def _import_pages(self):

@@ -80,7 +80,7 @@ def test_importing_again_creates_no_page(import_wxr, theme_unit_test_pages):
 
 
 def test_draft_and_private_pages_come_as_drafts_and_stay_hidden(client, write_wxr, import_wxr):
-    import_wxr(
+    output = import_wxr(
         write_wxr(
             wxr_page(10, "plans", status="draft"),
             wxr_page(11, "staff-only", status="private"),
@@ -95,6 +95,7 @@ def test_draft_and_private_pages_come_as_drafts_and_stay_hidden(client, write_wx
     assert client.get("/plans/").status_code == 404
     assert client.get("/staff-only/").status_code == 404
     assert client.get("/?page_id=11").status_code == 404
+    assert "Skipped 1: pages with status 'trash'." in output
 
 
 def test_a_child_before_its_parent_in_the_file_is_nested(client, write_wxr, import_wxr):
