@@ -22,7 +22,7 @@ from reversion.models import Version
 from . import admin_media  # noqa: F401  (registers the media library)
 from .editor import body_form_field
 from .media import with_library_figures
-from .models import Article, ArticleAuthor, Author, Category, Tag
+from .models import Article, ArticleAuthor, Author, Category, Page, Tag
 from .revisions import compare_versions
 
 # The button on the article's add and change pages that saves a draft and opens its preview.
@@ -322,3 +322,44 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class PageAdminForm(forms.ModelForm):
+    """A static page as editors write it: the title on one wide line, the body in the same
+    rich-text editor as articles."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.update({"class": "headline-input", "autocomplete": "off"})
+        body = self.fields["body"]
+        self.fields["body"] = body_form_field(
+            required=False, label=body.label, help_text=_BODY_HELP
+        )
+
+    def clean_body(self):
+        return with_library_figures(self.cleaned_data["body"])
+
+
+@admin.register(Page)
+class PageAdmin(VersionAdmin):
+    form = PageAdminForm
+    history_latest_first = True
+    list_display = ["title", "address", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "path", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    show_facets = admin.ShowFacets.NEVER
+    fieldsets = [
+        (None, {"fields": ["title", "body"], "classes": ["editor-main"]}),
+        ("Publishing", {"fields": ["status", "parent", "slug"], "classes": ["editor-side"]}),
+    ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The editor's import map is an inline <script>: it carries this request's CSP nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description="address", ordering="path")
+    def address(self, page):
+        return format_html('<a href="{}">{}</a>', page.get_absolute_url(), page.get_absolute_url())

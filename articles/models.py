@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .media import Image  # noqa: F401  (the media library's model, in its own module)
+from .pages import Page  # noqa: F401  (static pages, in their own module)
 from .sanitizer import sanitize_article_html
 from .signals import publication_changed
 

@@ -49,8 +49,16 @@ def image_deleted(sender, instance, **kwargs):
     content_changed()
 
 
+def page_changed(sender, **kwargs):
+    """A static page: its own address, and the sitemap."""
+    content_changed()
+
+
 def connect():
-    from .models import Article, ArticleAuthor, Author, Category, Image, Tag
+    from .models import Article, ArticleAuthor, Author, Category, Image, Page, Tag
+
+    post_save.connect(page_changed, sender=Page, dispatch_uid="articles.page_saved")
+    post_delete.connect(page_changed, sender=Page, dispatch_uid="articles.page_deleted")
 
     # An image's alt text, caption or credit shows wherever it is featured.
     post_save.connect(

@@ -10,10 +10,11 @@ same time whatever its number.
 from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core import paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, Max, Min, OuterRef
 
-from .models import Article, Author, Category, Tag
+from .models import Article, Author, Category, Page, Tag
 
 
 class ArticlePages(Paginator):
@@ -52,9 +53,9 @@ class ArticlePages(Paginator):
         number = self.validate_number(number)
         first, _ = self._first_and_last_id
         if first is None:
-            return Page(self.object_list.none(), number, self)
+            return paginator.Page(self.object_list.none(), number, self)
         start = first + (number - 1) * self.per_page
-        return Page(
+        return paginator.Page(
             self.object_list.filter(pk__gte=start, pk__lt=start + self.per_page), number, self
         )
 
@@ -104,9 +105,20 @@ class TagSitemap(Sitemap):
         return Tag.objects.filter(Exists(published)).order_by("pk")
 
 
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Page.objects.published().only("path", "updated_at").order_by("path")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 sitemaps = {
     "articles": ArticleSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "pages": PageSitemap,
 }

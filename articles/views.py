@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
 from newsroom.csrf import origin_checked_when_anonymous
+from pagecache.middleware import cache_public_page
 
 from . import protection
 from .forms import ArticlePasswordForm, SearchForm
 from .fragments import shared_article_html
-from .models import Article, Author, Category, Tag
+from .models import Article, Author, Category, Page, Tag
 from .pagination import SeekPaginator
 from .search import search
 
@@ -268,3 +269,27 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("articles:sitemap"))
     body = render_to_string("robots.txt", {"sitemap_url": sitemap_url})
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+def page_detail(request, path):
+    """A static page at its address; only GET and HEAD, but a path with no page is a 404
+    whatever the method (the route catches every address the others leave)."""
+    if request.method not in ("GET", "HEAD"):
+        get_object_or_404(Page.objects.published(), path=path)
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return _shared_page(request, path)
+
+
+def _page(request, path):
+    page = Page.objects.filter(path=path).first()
+    # Editors see a draft, marked as one: their session keeps it out of the page cache.
+    if page is None or not (page.is_published or request.user.has_perm("articles.view_page")):
+        raise Http404("No page at this address.")
+    edit_url = None
+    if request.user.has_perm("articles.change_page"):
+        edit_url = reverse("admin:articles_page_change", args=[page.pk])
+    context = {"page": page, "ancestors": page.ancestors(), "edit_url": edit_url}
+    return render(request, "articles/page.html", context)
+
+
+_shared_page = cache_public_page(_page)

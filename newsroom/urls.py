@@ -28,3 +28,6 @@ if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     urlpatterns.append(
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media")
     )
+
+# Last of all: the catch-all that serves static pages at their paths.
+urlpatterns.append(path("", include("articles.page_urls")))

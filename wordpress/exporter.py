@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from articles.models import Article, ArticleAuthor, Author, Category, Tag
+from articles.models import Article, ArticleAuthor, Author, Category, Page, Tag
 from comments.models import Comment
 
 from .content import escape_shortcodes
+from .models import ImportedPage
 from .wxr import BYLINES_META_KEY, NOT_XML, cdata, rss_start_tag
 
 COMMENT_APPROVED = {
@@ -46,7 +47,7 @@ def author_login(author):
 
 
 def write_wxr(out, *, site_url="http://localhost"):
-    """Write every article, author, category, tag and comment to the text stream `out`."""
+    """Write every article, page, author, category, tag and comment to the text stream `out`."""
     site_url = site_url.rstrip("/")
     w = out.write
     with transaction.atomic():  # one consistent snapshot
@@ -114,7 +115,50 @@ def write_wxr(out, *, site_url="http://localhost"):
                 _write_comment(w, next_comment, comment_offset)
                 next_comment = next(comments, None)
             w("</item>\n")
+        _write_pages(w, site_url, article_offset)
         w("</channel>\n</rss>\n")
+
+
+def _write_pages(w, site_url, article_offset):
+    """Every page, as WordPress exports them: items of post type page, each naming its
+    parent's post id; a page keeps the id it was imported with, the others take ids after
+    every post's."""
+    imported = dict(ImportedPage.objects.values_list("page_id", "wordpress_id"))
+    highest = max(
+        [
+            Article.objects.aggregate(m=Max("wordpress_id"))["m"] or 0,
+            (Article.objects.aggregate(m=Max("pk"))["m"] or 0) + article_offset,
+            *imported.values(),
+        ]
+    )
+
+    def post_id(pk):
+        return imported.get(pk) or pk + highest
+
+    for page in Page.objects.order_by("path").iterator(chunk_size=500):
+        status = "publish" if page.is_published else "draft"
+        w(
+            f"<item>\n<title>{cdata(escape(page.title))}</title>\n"
+            f"<link>{text(site_url + page.get_absolute_url())}</link>\n"
+            f"<pubDate>{http_date(page.created_at.timestamp())}</pubDate>\n"
+            "<dc:creator><![CDATA[]]></dc:creator>\n"
+            f'<guid isPermaLink="false">{text(site_url)}/?page_id={post_id(page.pk)}</guid>\n'
+            "<description></description>\n"
+            f"<content:encoded>{cdata(_html_block(page.body))}</content:encoded>\n"
+            "<excerpt:encoded><![CDATA[]]></excerpt:encoded>\n"
+            f"<wp:post_id>{post_id(page.pk)}</wp:post_id>\n"
+            f"<wp:post_date>{cdata(wordpress_date(page.created_at, gmt=False))}</wp:post_date>\n"
+            f"<wp:post_date_gmt>{cdata(wordpress_date(page.created_at, gmt=True))}"
+            "</wp:post_date_gmt>\n"
+            "<wp:comment_status>closed</wp:comment_status>\n"
+            "<wp:ping_status>closed</wp:ping_status>\n"
+            f"<wp:post_name>{cdata(page.slug)}</wp:post_name>\n"
+            f"<wp:status>{status}</wp:status>\n"
+            f"<wp:post_parent>{post_id(page.parent_id) if page.parent_id else 0}</wp:post_parent>\n"
+            "<wp:menu_order>0</wp:menu_order>\n<wp:post_type>page</wp:post_type>\n"
+            "<wp:post_password><![CDATA[]]></wp:post_password>\n"
+            "<wp:is_sticky>0</wp:is_sticky>\n</item>\n"
+        )
 
 
 def _bylines():

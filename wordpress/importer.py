@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleAuthor, Author, Category, Tag
+from articles.models import Article, ArticleAuthor, Author, Category, Page, Tag
+from articles.pages import PATH_MAX_LENGTH as PAGE_PATH_MAX_LENGTH
+from articles.pages import shadowed_route
 from comments.forms import COMMENT_MAX_LENGTH, NAME_MAX_LENGTH, WEBSITE_MAX_LENGTH
 from comments.models import EMAIL_MAX_LENGTH, Comment
 from comments.rendering import render_comment_body
@@ -25,7 +27,7 @@ from pagecache.generation import changes_deferred, content_changed
 
 from .content import convert_post_content, plain_text
 from .media import MediaImport
-from .models import ImportedAuthor, ImportedCategory
+from .models import ImportedAuthor, ImportedCategory, ImportedPage
 from .wxr import (
     BYLINES_META_KEY,
     FieldLimit,
@@ -50,6 +52,14 @@ COMMENT_STATUSES = {
     "spam": Comment.Status.SPAM,
     "trash": Comment.Status.REMOVED,
     "post-trashed": Comment.Status.REMOVED,
+}
+# Pages have no schedule and no private state here: those not published come as drafts.
+PAGE_STATUSES = {
+    "publish": Page.Status.PUBLISHED,
+    "future": Page.Status.DRAFT,
+    "draft": Page.Status.DRAFT,
+    "pending": Page.Status.DRAFT,
+    "private": Page.Status.DRAFT,
 }
 IMPORTED_NOTE = "Imported from WordPress"
 COMMENT_BATCH_SIZE = 2000
@@ -96,6 +106,8 @@ class ImportSummary:
     articles_existing: int = 0
     comments_created: Counter = field(default_factory=Counter)  # by status
     comments_existing: int = 0
+    pages_created: Counter = field(default_factory=Counter)  # by status
+    pages_existing: int = 0
     authors_created: int = 0
     categories_created: int = 0
     tags_created: int = 0
@@ -116,6 +128,12 @@ class ImportSummary:
         yield (
             f"Comments: {comments} created ({statuses or 'none'}), "
             f"{self.comments_existing} already imported."
+        )
+        pages = sum(self.pages_created.values())
+        page_states = ", ".join(f"{n} {s}" for s, n in sorted(self.pages_created.items()))
+        yield (
+            f"Pages: {pages} created ({page_states or 'none'}), "
+            f"{self.pages_existing} already imported."
         )
         yield (
             f"Authors: {self.authors_created} created; categories: {self.categories_created}; "
@@ -232,6 +250,8 @@ class WxrImporter:
         # Bylines and tags of the articles created since the last flush, inserted together.
         self._bylines = []
         self._article_tags = []
+        # Pages wait for the end of the file: a parent may come after its children.
+        self._pages = {}
 
     def run(self, source, *, dry_run=False):
         self._source = source
@@ -254,6 +274,7 @@ class WxrImporter:
                     if self.progress is not None:
                         self.progress()
                 self._flush()
+                self._import_pages()
                 self._media.finish()
                 if dry_run:
                     transaction.set_rollback(True)
@@ -359,6 +380,9 @@ class WxrImporter:
     def _item(self, item):
         if item.post_type == "attachment" and self._media.attachment(item):
             return
+        if item.post_type == "page":
+            self._page(item)
+            return
         if item.post_type != "post":
             kind = item.post_type or "untyped item"
             self.summary.skipped[f"{kind} items (no equivalent)"] += 1
@@ -452,6 +476,98 @@ class WxrImporter:
         Article.tags.through.objects.bulk_create(self._article_tags)
         self._bylines, self._article_tags = [], []
         self._flush_comments()
+
+    # --- pages --------------------------------------------------------------------------
+
+    def _page(self, item):
+        if item.comments:
+            self.summary.skipped["comments on pages (pages take no comments here)"] += len(
+                item.comments
+            )
+        if item.status not in PAGE_STATUSES:
+            self.summary.skipped[f"pages with status '{item.status}'"] += 1
+            return
+        if not 1 <= item.post_id <= LARGEST_ID:
+            raise self._refusal(
+                item, f"the post id {item.post_id} in {_item_name(item)} is not one WordPress gives"
+            )
+        # Only what the page is made of waits for the end of the file.
+        item.comments = []
+        self._pages.setdefault(item.post_id, item)
+
+    def _import_pages(self):
+        """Create the pages read, parents before children, at their WordPress paths."""
+        if not self._pages:
+            return
+        known = dict(
+            ImportedPage.objects.filter(wordpress_id__in=self._pages).values_list(
+                "wordpress_id", "page_id"
+            )
+        )
+        parent_of = {
+            post_id: item.parent_id if item.parent_id in self._pages else None
+            for post_id, item in self._pages.items()
+        }
+        for level in reply_levels(parent_of):
+            for post_id in level:
+                if post_id in known:
+                    self.summary.pages_existing += 1
+                    continue
+                item = self._pages[post_id]
+                parent_id = known.get(item.parent_id)
+                if item.parent_id and parent_id is None:
+                    # Its parent was left out of the file (or skipped): under the existing
+                    # page imported with that id, else at the top.
+                    parent_id = (
+                        ImportedPage.objects.filter(wordpress_id=item.parent_id)
+                        .values_list("page_id", flat=True)
+                        .first()
+                    )
+                    if parent_id is None:
+                        self.summary.notes["pages whose parent is not in the file, at the top"] += 1
+                page = self._create_page(item, parent_id)
+                known[post_id] = page.pk
+
+    def _create_page(self, item, parent_id):
+        title = plain_text(item.title)
+        if not title:
+            title = "(no title)"
+            self.summary.notes["pages without a title"] += 1
+        max_slug = Page._meta.get_field("slug").max_length
+        slug = (
+            slugify(unquote(item.post_name), allow_unicode=True)
+            or slugify(title, allow_unicode=True)
+            or f"page-{item.post_id}"
+        )[:max_slug].strip("-") or f"page-{item.post_id}"
+        if parent_id is None and shadowed_route(slug) is not None:
+            # /feed/, /category/ … are the site's own: the page takes the next free name.
+            self.summary.notes["pages whose address is one of the site's own, renamed"] += 1
+            slug = f"{slug[: max_slug - 5]}-page"
+        taken = set(Page.objects.filter(parent_id=parent_id).values_list("slug", flat=True))
+        unique = _unique_slug(slug, set(taken), max_length=max_slug, fallback="page")
+        if unique != slug:
+            self.summary.notes["pages with the address of another, renamed"] += 1
+        converted = convert_post_content(item.content)
+        self.summary.dropped_shortcodes.update(converted.dropped_shortcodes)
+        page = Page(
+            title=title,
+            slug=unique,
+            parent_id=parent_id,
+            body=converted.body,
+            status=PAGE_STATUSES[item.status],
+        )
+        if parent_id is not None:
+            page.parent = Page.objects.get(pk=parent_id)
+        if len(page.path_under_parent()) > PAGE_PATH_MAX_LENGTH:
+            raise self._refusal(item, f"the address of {_item_name(item)} is too long")
+        page.save()  # sanitises the body
+        link = urlsplit(item.link)
+        old_path = unquote(link.path) if link.path not in ("", "/") else ""
+        ImportedPage.objects.create(
+            wordpress_id=item.post_id, page=page, wordpress_path=old_path[:500]
+        )
+        self.summary.pages_created[page.get_status_display().lower()] += 1
+        return page
 
     # --- comments -----------------------------------------------------------------------
 

@@ -2,12 +2,14 @@
 
 Modelled on django.contrib.redirects' RedirectFallbackMiddleware. Two kinds of old link:
 
-* Query-string links at the site root (`/?p=<id>`, `/?feed=rss2`, `/?tag=<slug>`, `/?m=<yyyymm>`,
-  `/?cat=<term id>`, `/?author=<user id>`, `/?attachment_id=<id>`):
+* Query-string links at the site root (`/?p=<id>`, `/?page_id=<id>`, `/?feed=rss2`,
+  `/?tag=<slug>`, `/?m=<yyyymm>`, `/?cat=<term id>`, `/?author=<user id>`,
+  `/?attachment_id=<id>`):
   the front page would answer 200 and ignore them, so they are decided before the view.
 * Path shapes our own URLs do not have (`/feed/rss2/`, `/page/2/`, `/2020/05/page/2/`,
   `/category/<parent>/<child>/`, `/<permalink>/feed/`, `/<permalink>/comment-page-2/`,
-  `/search/<terms>/` …): only a 404 is looked at again, so nothing of ours is ever shadowed.
+  `/search/<terms>/`, a page's old address where it differs from its new one …): only a
+  404 is looked at again, so nothing of ours is ever shadowed.
 
 Each answers 301 to the address that now serves it; what it would lead to that readers may not
 see (a draft, an unknown tag) stays a 404.
@@ -19,9 +21,9 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 
-from articles.models import Article, Author, Category, Image, Tag
+from articles.models import Article, Author, Category, Image, Page, Tag
 
-from .models import ImportedAttachment, ImportedAuthor, ImportedCategory
+from .models import ImportedAttachment, ImportedAuthor, ImportedCategory, ImportedPage
 
 # WordPress's feed names (`/?feed=<name>`, `/feed/<name>/`) and which of our feeds serves each.
 _FEEDS = {
@@ -89,7 +91,10 @@ class WordPressRedirectMiddleware:
     def _query_string_link(self, query):
         """Where a WordPress query-string link at the root now answers; None for the front
         page itself. Raises Http404 for a link to what readers may not see."""
+        if "page_id" in query:
+            return self._page_by_post_id(query["page_id"]).get_absolute_url()
         if "p" in query:
+            # WordPress answers ?p= with a page's id too.
             return self._article_by_post_id(query["p"]).get_absolute_url()
         if "feed" in query:
             if query["feed"] not in _FEEDS:
@@ -113,14 +118,29 @@ class WordPressRedirectMiddleware:
         # ?s= is sent to our search by the front page itself (articles.views).
         return None
 
-    @staticmethod
-    def _article_by_post_id(post_id):
+    @classmethod
+    def _article_by_post_id(cls, post_id):
         article = None
-        if _digits(post_id):
+        if _digits(post_id) and len(post_id) < 19:
             article = Article.objects.published().filter(wordpress_id=int(post_id)).first()
         if article is None:
-            raise Http404("No published article has that WordPress id.")
+            try:
+                return cls._page_by_post_id(post_id)
+            except Http404:
+                raise Http404("No published article or page has that WordPress id.") from None
         return article
+
+    @staticmethod
+    def _page_by_post_id(post_id):
+        page = None
+        if _digits(post_id) and len(post_id) < 19:
+            imported = ImportedPage.objects.filter(
+                wordpress_id=int(post_id), page__in=Page.objects.published()
+            )
+            page = Page.objects.filter(pk__in=imported.values("page_id")).first()
+        if page is None:
+            raise Http404("No published page has that WordPress id.")
+        return page
 
     @staticmethod
     def _by_wordpress_id(model, field, value):
@@ -163,6 +183,9 @@ class WordPressRedirectMiddleware:
         article = self._article_at_old_path(path)
         if article is not None:
             return article.get_absolute_url()
+        page = self._page_at_old_path(path)
+        if page is not None:
+            return page.get_absolute_url()
         if match := _SITE_FEED.match(path):
             return reverse(_FEEDS[match["name"]])
         if match := _LISTING_PAGE.match(path):
@@ -206,6 +229,9 @@ class WordPressRedirectMiddleware:
             match["permalink"]
         )
         if article is None:
+            if match["attachment"] or match["cpage"]:
+                # A page's attachment or comment page: its image, else the page itself.
+                return self._under_page(match)
             return None
         if match["feed"]:
             if article.is_protected:
@@ -215,14 +241,33 @@ class WordPressRedirectMiddleware:
         if match["cpage"]:
             return f"{url}?{urlencode({'cpage': int(match['cpage'])})}#comments"
         # An attachment page: its image when the import brought it across, else the article.
-        path = match.group(0)
+        image = self._attachment_image(match.group(0))
+        return image.url if image is not None else url
+
+    def _under_page(self, match):
+        if Page.objects.filter(path=match.group(0).strip("/")).exists():
+            return None  # A page readers may not see (a draft) stays not found.
+        permalink = match["permalink"]
+        page = self._page_at_old_path(permalink)
+        if page is None:
+            page = Page.objects.published().filter(path=permalink.strip("/")).first()
+        if page is None:
+            return None
+        if match["attachment"]:
+            image = self._attachment_image(match.group(0))
+            if image is not None:
+                return image.url
+        return page.get_absolute_url()
+
+    @staticmethod
+    def _attachment_image(path):
         candidates = {path, path + "/" if not path.endswith("/") else path.rstrip("/")}
         attachment = (
             ImportedAttachment.objects.select_related("image")
             .filter(wordpress_path__in=candidates)
             .first()
         )
-        return attachment.image.url if attachment is not None else url
+        return attachment.image if attachment is not None else None
 
     @staticmethod
     def _article_at_old_path(path):
@@ -235,6 +280,15 @@ class WordPressRedirectMiddleware:
             .order_by("-published_at")
             .first()
         )
+
+    @staticmethod
+    def _page_at_old_path(path):
+        """A page imported from an address its new one differs from (another permalink
+        base, a slug renamed at import)."""
+        candidates = {path, path + "/" if not path.endswith("/") else path.rstrip("/")}
+        candidates.discard("")
+        imported = ImportedPage.objects.filter(wordpress_path__in=candidates)
+        return Page.objects.published().filter(pk__in=imported.values("page_id")).first()
 
     @staticmethod
     def _article_at_our_path(path):

@@ -103,6 +103,8 @@ class WxrTerm:
     description: str = ""
     # WordPress's term id (0 when the export leaves it out): `/?cat=<id>` links.
     wordpress_id: int = 0
+    # The parent category's slug ("" at the top): /category/<parent>/<child>/ links.
+    parent: str = ""
     position: int = 0
 
 
@@ -141,6 +143,8 @@ class WxrItem:
     comment_status: str = "open"
     # An attachment's file, where the old site served it.
     attachment_url: str = ""
+    # The post id of a page's parent page (0: none).
+    parent_id: int = 0
     # (taxonomy, slug, name) in document order.
     terms: list = field(default_factory=list)
     comments: list = field(default_factory=list)
@@ -201,6 +205,7 @@ def _category(element):
         name=t.get("wp:cat_name", ""),
         description=t.get("wp:category_description", ""),
         wordpress_id=_int(t.get("wp:term_id")),
+        parent=t.get("wp:category_parent", ""),
     )
 
 
@@ -211,6 +216,7 @@ def _tag(element):
         slug=t.get("wp:tag_slug", ""),
         name=t.get("wp:tag_name", ""),
         description=t.get("wp:tag_description", ""),
+        wordpress_id=_int(t.get("wp:term_id")),
     )
 
 
@@ -222,6 +228,7 @@ def _term(element):
         name=t.get("wp:term_name", ""),
         description=t.get("wp:term_description", ""),
         wordpress_id=_int(t.get("wp:term_id")),
+        parent=t.get("wp:term_parent", ""),
     )
 
 
@@ -271,6 +278,7 @@ def _item(element):
         "wp:is_sticky": "is_sticky",
         "wp:comment_status": "comment_status",
         "wp:attachment_url": "attachment_url",
+        "wp:post_parent": "parent_id",
     }
     for child in element:
         name = _name(child.tag)
@@ -290,6 +298,7 @@ def _item(element):
             meta = _texts(child)
             item.meta.setdefault(meta.get("wp:meta_key", ""), meta.get("wp:meta_value", ""))
     item.post_id = _int(item.post_id)
+    item.parent_id = _int(item.parent_id)
     return item
 
 

@@ -160,13 +160,13 @@ def test_author_category_and_tags_are_attached(write_wxr, import_wxr):
     assert [t.name for t in article.tags.all()] == ["City Hall"]
 
 
-def test_pages_and_attachments_are_skipped_with_a_reason(write_wxr, import_wxr):
+def test_pages_become_pages_and_attachments_are_skipped_with_a_reason(write_wxr, import_wxr):
     output = import_wxr(
         write_wxr(wxr_post(1, post_type="page"), wxr_post(2, post_type="attachment"))
     )
 
     assert not Article.objects.exists()
-    assert "Skipped 1: page items (no equivalent)." in output
+    assert "Pages: 1 created (1 published), 0 already imported." in output
     assert "Skipped 1: attachment items (no equivalent)." in output
 
 

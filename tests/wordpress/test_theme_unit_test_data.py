@@ -81,7 +81,8 @@ def test_reply_threads_keep_their_depth(imported):
 
 
 def test_summary_reports_what_was_skipped_and_why(imported):
-    assert "Skipped 21: page items (no equivalent)." in imported
+    assert "Pages: 21 created (21 published), 0 already imported." in imported
+    assert "Skipped 5: comments on pages (pages take no comments here)." in imported
     # 35 image attachments, whose files the export does not hold; 2 other files.
     assert (
         "Attachments whose file was not found beside the export or in --media-dir (35; "

@@ -7,7 +7,7 @@ from wordpress.exporter import write_wxr
 
 class Command(BaseCommand):
     help = (
-        "Export articles, authors, categories, tags and comments (with commenters' emails: "
+        "Export articles, pages, authors, categories, tags and comments (with commenters' emails: "
         "keep the file private) as a WordPress WXR 1.2 file."
     )
 
