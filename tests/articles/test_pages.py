@@ -134,8 +134,9 @@ def test_published_pages_are_in_the_sitemap_and_drafts_are_not(client):
     make_page("secret-plans", status=Page.Status.DRAFT)
     ArticleFactory()
 
-    sitemap = client.get("/sitemap.xml").content
+    sitemap = client.get("/sitemap-pages.xml").content
 
+    assert b"/sitemap-pages.xml</loc>" in client.get("/sitemap.xml").content
     assert b"/about/</loc>" in sitemap
     assert b"secret-plans" not in sitemap
 

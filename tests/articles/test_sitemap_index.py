@@ -51,6 +51,7 @@ def test_the_index_lists_a_sitemap_for_each_kind_of_page(client, archive):
         "http://testserver/sitemap-categories.xml",
         "http://testserver/sitemap-tags.xml",
         "http://testserver/sitemap-authors.xml",
+        "http://testserver/sitemap-pages.xml",
     ]
 
 
