@@ -557,12 +557,20 @@ def page_paths(paths: dict) -> dict:
 
 
 def _first_answering(base_url, candidates, headers):
-    """The first path that answers 200 (one of several candidates), or None and why."""
+    """The first of the candidate paths that answers 200, its size, and why not if none
+    does. A candidate that does not answer at all (load.fetch waits 30 s) ends the search:
+    that page is too slow to measure, whichever shape it has."""
     if isinstance(candidates, str):
         candidates = (candidates,)
     tried = []
     for path in candidates:
-        status, _, body = load.fetch(base_url, path, headers)
+        started = time.perf_counter()
+        try:
+            status, _, body = load.fetch(base_url, path, headers)
+        except OSError as error:  # a timeout, or the worker killed under it
+            waited = time.perf_counter() - started
+            tried.append(f"{path}: no answer in {waited:.0f} s ({type(error).__name__})")
+            break
         if status == 200:
             return path, len(body), None
         tried.append(f"{path}: {status}")
@@ -574,7 +582,8 @@ def _log(message):
 
 
 def measure_pages(label, base_url, paths, staff_cookie, *, duration) -> dict:
-    """wrk on each page of page_paths(paths), one connection; figures by page and variant."""
+    """wrk on each page of page_paths(paths), one connection; figures by page and variant.
+    A page that does not answer is recorded as skipped, with why, and the others go on."""
     results = {}
     for name, (_, candidates, kind) in page_paths(paths).items():
         variants = (
@@ -587,17 +596,30 @@ def measure_pages(label, base_url, paths, staff_cookie, *, duration) -> dict:
             headers = {**REQUEST_HEADERS, **extra}
             path, size, missing = _first_answering(base_url, candidates, headers)
             if path is None:
+                _log(f"{label}: {name} ({variant}) not measured: {missing}")
                 results[name][variant] = {"skipped": missing}
+                if "no answer" in missing:
+                    # The other variant would wait as long again for the same page.
+                    break
                 continue
             _log(f"{label}: {name} ({variant}) {path}")
-            load.run_wrk(
-                base_url + path, connections=CONNECTIONS, duration=WARMUP_SECONDS, headers=headers
-            )
-            time.sleep(SETTLE_SECONDS)
-            run = load.run_wrk(
-                base_url + path, connections=CONNECTIONS, duration=duration, headers=headers
-            )
+            try:
+                load.run_wrk(
+                    base_url + path,
+                    connections=CONNECTIONS,
+                    duration=WARMUP_SECONDS,
+                    headers=headers,
+                )
+                time.sleep(SETTLE_SECONDS)
+                run = load.run_wrk(
+                    base_url + path, connections=CONNECTIONS, duration=duration, headers=headers
+                )
+            except (RuntimeError, subprocess.SubprocessError) as error:
+                results[name][variant] = {"skipped": f"wrk failed: {error}"}
+                continue
             run.update(path=path, bytes=size)
+            if not run["requests"]:
+                run["skipped"] = f"no answer within wrk's timeout: {run['error_detail']}"
             run["mean_ms"] = round(1000 / run["requests_per_s"], 2) if run["requests"] else None
             results[name][variant] = run
     return results
@@ -631,13 +653,23 @@ def run_large(env, scratch, *, python, manage, duration, import_comments) -> dic
                 "large", gunicorn.url, seeded["paths"], cookie, duration=duration
             )
         _log("large: export_wxr of the whole archive")
-        report["export"] = measure_export(env, scratch)
+        report["export"] = _step(measure_export, env, scratch)
     if import_comments:
         _log(f"large: import_wxr of {import_comments:,} comments")
-        report["import"] = wxr.measure_import(env, scratch, comments=import_comments)
+        report["import"] = _step(wxr.measure_import, env, scratch, comments=import_comments)
         (scratch / "synthetic-export.xml").unlink(missing_ok=True)
         (scratch / "bench-wxr.sqlite3").unlink(missing_ok=True)
     return report
+
+
+def _step(measure, *args, **kwargs) -> dict:
+    """One measurement; its failure recorded (and printed) instead of losing the others
+    and a seeding of several minutes."""
+    try:
+        return measure(*args, **kwargs)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        _log(f"large: {measure.__name__} failed: {error}")
+        return {"failed": str(error)[-2000:]}
 
 
 def measure_export(env, scratch) -> dict:
@@ -696,6 +728,8 @@ def rows(report) -> list[dict]:
             big = _mean(large_figures, name, variant)
             ratio = big / small if small and big else None
             result_text = "-" if ratio is None else "PASS" if ratio <= RATIO_TARGET else "MISS"
+            if small and big is None and name in large_figures:
+                result_text = "MISS"  # measured on the small set, no answer on the large
             result.append(
                 {
                     "page": name,
@@ -722,14 +756,27 @@ def evaluate(report) -> list[dict]:
             {
                 "target": f"large/small <= {RATIO_TARGET}x: {row['label'].strip()}",
                 "backend": "postgresql",
-                "measured": f"{row['small_ms']:.1f} -> {row['large_ms']:.1f} ms = {row['ratio']}x",
+                "measured": (
+                    f"{row['small_ms']:.1f} -> {row['large_ms']:.1f} ms = {row['ratio']}x"
+                    if row["ratio"]
+                    else f"{row['small_ms']:.1f} ms -> not measured (no answer)"
+                ),
                 "result": row["result"],
             }
         )
     large = report.get("large", {})
     for key, what in (("import", "WXR import"), ("export", "WXR export")):
         figures = large.get(key)
-        if figures:
+        if figures and "failed" in figures:
+            outcomes.append(
+                {
+                    "target": f"{what} at scale: peak memory < 200 MB",
+                    "backend": "sqlite" if key == "import" else "postgresql",
+                    "measured": "failed: " + figures["failed"].splitlines()[-1][:60],
+                    "result": "MISS",
+                }
+            )
+        elif figures:
             outcomes.append(
                 {
                     "target": f"{what} at scale: peak memory < 200 MB",
@@ -779,14 +826,17 @@ def table(report) -> list[str]:
         for variant, run in figures.items():
             if "skipped" in run:
                 lines.append(f"  {name} ({variant}) not measured: {run['skipped']}")
+    for key in ("export", "import"):
+        if "failed" in large.get(key, {}):
+            lines.append(f"WXR {key} failed: {large[key]['failed']}")
     export = large.get("export")
-    if export:
+    if export and "failed" not in export:
         lines.append(
             f"WXR export of the large set: {export['file_mb']:,.0f} MB in "
             f"{export['seconds']:.0f} s, peak RSS {export['peak_mb']:.0f} MB"
         )
     imported = large.get("import")
-    if imported:
+    if imported and "failed" not in imported:
         lines.append(
             f"WXR import ({imported['backend']}): {imported['comments']:,} comments "
             f"({imported['file_mb']:,.0f} MB file) in {imported['seconds']:.0f} s = "
