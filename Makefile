@@ -116,6 +116,9 @@ format: install
 # (default sqlite,postgresql), BENCH_WXR_COMMENTS (default 100000; 0 skips the import),
 # BENCH_PROFILE=1 (py-spy flame graphs of one worker per run, py-spy installed for it),
 # BENCH_APP_SERVERS=2 (the PostgreSQL run on two gunicorns behind nginx's upstream).
+# SCALE=large adds issue 22's archive (200,000 articles, 2,000,000 comments) on PostgreSQL,
+# its pages beside the small set's, and import/export at that scale (bench/scale.py).
+SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://newsroom:newsroom@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
@@ -125,7 +128,7 @@ bench: install nginx-deps
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) scripts/services.sh all || \
 		echo "bench: PostgreSQL or Redis did not start; the bench reports that run as skipped"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
-		$(BIN)/python -m bench.run
+		$(BIN)/python -m bench.run --scale $(SCALE)
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
 # A scratch venv of its own per run, so two checkouts locking at once cannot collide.

@@ -21,7 +21,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import load, server, services, wxr
+from . import load, scale, server, services, wxr
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -308,6 +308,10 @@ def bench_backend(backend, env, scratch, args, report):
     started = time.perf_counter()
     seeded = python("bench.seed", env=env)
     report["seed_seconds"] = round(time.perf_counter() - started, 1)
+    # SCALE=large: the small set's side of the comparison, on PostgreSQL (bench/scale.py).
+    small_scale = None
+    if args.scale == "large" and backend == "postgresql":
+        small_scale = scale.prepare_small(python, env)
     seed_file = scratch / f"seed-{backend}.json"
     seed_file.write_text(json.dumps(seeded))
 
@@ -345,6 +349,16 @@ def bench_backend(backend, env, scratch, args, report):
             profiler=profiler,
             only=args.pages,
         )
+        if small_scale:
+            # Before the posts and the queue add to this set.
+            # gunicorn reached directly, as the large set's pages are (bench/scale.py).
+            report["scale_pages"] = scale.measure_pages(
+                "small",
+                base_urls[APP],
+                small_scale["paths"],
+                small_scale["cookie"],
+                duration=args.scale_duration,
+            )
         if args.pages is None or "posts" in args.pages:
             post_runs(
                 backend,
@@ -402,6 +416,25 @@ def parse_args(argv):
         default=int(os.environ.get("BENCH_QUEUE_COMMENTS", "1000000")),
         help="comments added on PostgreSQL to time the moderation queue "
         "(BENCH_QUEUE_COMMENTS); 0 skips it",
+    )
+    parser.add_argument(
+        "--scale",
+        choices=("small", "large"),
+        default=os.environ.get("BENCH_SCALE", "small"),
+        help="large: also the 200,000-article, 2,000,000-comment set on PostgreSQL, its pages "
+        "beside the small set's, and import/export at that scale (BENCH_SCALE; bench/scale.py)",
+    )
+    parser.add_argument(
+        "--scale-duration",
+        type=int,
+        default=int(os.environ.get("BENCH_SCALE_DURATION", "3")),
+        help="seconds per page of the SCALE=large comparison, on each set (default 3)",
+    )
+    parser.add_argument(
+        "--scale-import-comments",
+        type=int,
+        default=int(os.environ.get("BENCH_SCALE_IMPORT_COMMENTS", "1000000")),
+        help="comments in the export imported with SCALE=large; 0 skips it",
     )
     parser.add_argument(
         "--profile",
@@ -480,7 +513,16 @@ def main(argv=None):
             report["wxr"] = wxr.measure_import(
                 base_env(scratch), scratch, comments=args.wxr_comments
             )
-    report["targets"] = evaluate(report)
+        if args.scale == "large":
+            report["large"] = scale.run_large(
+                base_env(scratch),
+                scratch,
+                python=python,
+                manage=manage,
+                duration=args.scale_duration,
+                import_comments=args.scale_import_comments,
+            )
+    report["targets"] = evaluate(report) + scale.evaluate(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{stamp}-{report['revision']}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
@@ -744,6 +786,7 @@ def table(report) -> str:
                 f"{wxr['seconds']:.1f} s = {wxr['comments_per_s']:,.0f} comments/s, "
                 f"peak RSS {wxr['peak_mb']:.0f} MB"
             )
+    lines += scale.table(report)
     lines += ["", f"{'target':62} {'backend':10} {'measured':40} result", "-" * 122]
     for item in report["targets"]:
         lines.append(
