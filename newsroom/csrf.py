@@ -39,8 +39,10 @@ from django.views.decorators.csrf import csrf_protect
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 REASON_CROSS_SITE = "The form was sent from another site (Origin, Sec-Fetch-Site or Referer)."
-# Sec-Fetch-Site values of a request a page of this very site made, or the reader typed.
-_OWN_FETCH_SITES = frozenset({"same-origin", "none"})
+# Sec-Fetch-Site values that name no other site: this origin, another origin of the same
+# registrable domain (a sibling subdomain), or none (the reader typed it). Browsers send
+# Origin on every POST as well, and Origin, when it names an origin, is judged exactly.
+_OWN_FETCH_SITES = frozenset({"same-origin", "same-site", "none"})
 
 
 def origin_checked_when_anonymous(view):
