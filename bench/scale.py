@@ -675,31 +675,15 @@ def _step(measure, *args, **kwargs) -> dict:
 def measure_export(env, scratch) -> dict:
     """`manage.py export_wxr` of the whole database in a child process: time, size, peak RSS."""
     out = scratch / "export-large.xml"
-    log = scratch / "export_wxr.log"
-    with open(log, "wb") as output:
-        started = time.perf_counter()
-        child = subprocess.Popen(  # noqa: S603 - our interpreter, manage.py
-            [sys.executable, "manage.py", "export_wxr", str(out)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _, status, usage = os.wait4(child.pid, 0)
-        except BaseException:
-            child.kill()
-            child.wait()
-            raise
-        seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status):
-        raise RuntimeError(f"export_wxr failed; see {log}:\n{log.read_text()[-2000:]}")
+    seconds, peak_mb = wxr.run_manage_measured(
+        ["export_wxr", str(out)], env, scratch / "export_wxr.log"
+    )
     size = out.stat().st_size
     out.unlink()
     return {
         "seconds": round(seconds, 1),
         "file_mb": round(size / 2**20, 1),
-        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_mb": peak_mb,
     }
 
 

@@ -32,6 +32,34 @@ def run_python(args, env, timeout=900):
     return finished.stdout
 
 
+def run_manage_measured(args, env: dict, log: Path) -> tuple[float, float]:
+    """`manage.py *args` in a child process, its output into `log`; its seconds and its
+    peak RSS in MB. wait4 reports this child's own peak (ru_maxrss, in KiB on Linux),
+    which RUSAGE_CHILDREN would mix with every other child the bench has run."""
+    with open(log, "wb") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(  # noqa: S603 - our interpreter, manage.py
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        except BaseException:
+            child.kill()
+            child.wait()
+            raise
+        seconds = time.perf_counter() - started
+    returncode = os.waitstatus_to_exitcode(status)
+    if returncode:
+        raise RuntimeError(
+            f"manage.py {args[0]} exited with {returncode}; see {log}:\n{log.read_text()[-2000:]}"
+        )
+    return seconds, round(usage.ru_maxrss / 1024, 1)
+
+
 def measure_import(env: dict, scratch: Path, *, comments: int, comments_per_post: int = 100):
     """Import a generated export of `comments` comments; throughput and peak RSS."""
     env = {**env, "DATABASE_URL": f"sqlite:///{scratch / 'bench-wxr.sqlite3'}"}
@@ -43,27 +71,7 @@ def measure_import(env: dict, scratch: Path, *, comments: int, comments_per_post
     run_python(["manage.py", "migrate", "--noinput"], env)
 
     log = scratch / "import_wxr.log"
-    with open(log, "wb") as output:
-        started = time.perf_counter()
-        child = subprocess.Popen(  # noqa: S603 - our interpreter, manage.py
-            [sys.executable, "manage.py", "import_wxr", str(export)],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            # wait4 reports this child's own peak RSS (ru_maxrss, in KiB on Linux), which
-            # RUSAGE_CHILDREN would mix with every other child the bench has run.
-            _, status, usage = os.wait4(child.pid, 0)
-        except BaseException:
-            child.kill()
-            child.wait()
-            raise
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise RuntimeError(f"import_wxr exited with {child.returncode}; see {log}")
+    seconds, peak_mb = run_manage_measured(["import_wxr", str(export)], env, log)
     stored = json.loads(run_python(["-m", "bench.wxr", "count"], env))
     return {
         "backend": "sqlite",
@@ -73,7 +81,7 @@ def measure_import(env: dict, scratch: Path, *, comments: int, comments_per_post
         "articles": stored["articles"],
         "seconds": round(seconds, 2),
         "comments_per_s": round(stored["comments"] / seconds, 1),
-        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_mb": peak_mb,
         "output": log.read_text()[-2000:],
     }
 
