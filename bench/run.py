@@ -593,11 +593,13 @@ def evaluate(report) -> list[dict]:
                 all(r >= TARGETS["search_ratio"] for r in ratios.values()),
             )
         queries = figures["inprocess"]["queries_per_article_page"]
+        # With no comment there is no page of comments whose text to read: one query less.
+        none, *some = queries.values()
         outcome(
-            "uncached article: same queries with 0, 50, 500 comments",
+            "uncached article: same queries with 50, 500 comments (0: no more)",
             backend,
             " / ".join(f"{n}" for n in queries.values()),
-            len(set(queries.values())) == 1,
+            len(set(some)) == 1 and none <= some[0],
         )
         posts = figures["posts"].get(top)
         if posts and backend == "sqlite":

@@ -42,7 +42,7 @@ from .fragments import HIGHLIGHT
 from .models import Comment, CommentEdit, CommentStatusChange, Sanction
 from .reports_admin import ReportsMixin
 from .sanctions_admin import BanCommentersMixin
-from .threads import DISPLAY_FIELDS, CommentThreads
+from .threads import PLACE_FIELDS, CommentThreads
 
 
 class QueuePaginator(Paginator):
@@ -671,9 +671,13 @@ def comment_url(comment):
 def thread_of(comment):
     """The whole conversation the comment is part of, every status, nested as readers see
     it (to settings.COMMENTS_THREAD_DEPTH): the CommentNodes from its top comment down."""
-    rows = Comment.objects.filter(article_id=comment.article_id).order_by().values(*DISPLAY_FIELDS)
+    rows = Comment.objects.filter(article_id=comment.article_id).order_by().values(*PLACE_FIELDS)
     top = CommentThreads(rows, held_replies_first=False).thread_of(comment.pk)
-    return [] if top is None else list(top.in_reading_order())
+    if top is None:
+        return []
+    conversation = list(top.in_reading_order())
+    CommentThreads.read_display(conversation)
+    return conversation
 
 
 from . import subscription_admin  # noqa: E402, F401  (registers the subscribers' admin)

@@ -13,7 +13,8 @@ saved details. It carries no CSRF token (anonymous comments are checked by their
 newsroom/csrf.py) and its signed timestamp says when it was rendered, which is what the
 moderation policy judges (comments/moderation.py).
 
-The places: where the approved comments sit in the threads, shared too, so that the
+The places: where the approved comments sit in the threads (no text), shared too. Each
+page of the list is built from them, reading the text of its own comments alone; and the
 redirect after posting (to the page the new comment is on) reads no comments but the
 poster's own earlier pending ones.
 """
@@ -123,7 +124,8 @@ def shared_comment_list(article, page_number, *, article_url, comments_open, ord
     return shared(
         key(page_number or 1),
         lambda: render_comment_list(
-            CommentThreads.for_article(article, order=order),
+            # The places every page of the list shares, then this page's comments alone.
+            CommentThreads(comment_places(article), order=order),
             page_number,
             article_url=article_url,
             comments_open=comments_open,
@@ -142,7 +144,7 @@ def comment_places(article, own_pending_ids=(), *, in_hand=()):
     (`in_hand`, such as the comment just saved), which are taken as they are.
     """
     approved = shared(
-        f"comments:places:{article.pk}",
+        f"comments:thread-places:{article.pk}",
         lambda: list(
             Comment.objects.filter(article=article).approved().order_by().values(*PLACE_FIELDS)
         ),

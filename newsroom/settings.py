@@ -295,6 +295,9 @@ AXES_VERBOSE = False
 # Pagination and comment settings; each can be tuned from the environment.
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+# Fewer threads on a page when they are long: at most this many comments, replies included
+# (a thread is never split, so one longer thread is a page of its own).
+COMMENTS_PAGE_MAX_COMMENTS = env_int("COMMENTS_PAGE_MAX_COMMENTS", 150)
 COMMENTS_THREAD_DEPTH = env_int("COMMENTS_THREAD_DEPTH", 5)
 # Close comments automatically this many days after publication; 0 keeps them open.
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)

@@ -67,8 +67,10 @@ def test_article_page_costs_the_same_with_one_author_or_many(client, django_asse
 
 
 # Article, its bylines, its tags, the previous and the next article, the section
-# navigation, and the comments section's own query.
+# navigation, and where the approved comments are. With comments, one more: what those of
+# the page shown say (COMMENT_TEXT_QUERIES).
 ARTICLE_PAGE_QUERIES = 7
+COMMENT_TEXT_QUERIES = 1
 
 
 def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):

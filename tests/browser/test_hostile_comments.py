@@ -89,6 +89,7 @@ def article():
 
 def test_no_hostile_comment_runs_script_or_carries_a_dangerous_link(open_page, article, settings):
     settings.COMMENTS_PER_PAGE = 500  # every comment on one page
+    settings.COMMENTS_PAGE_MAX_COMMENTS = 500
     refused = post_hostile_corpus(article)
     # The form turns away every website that is not http(s); the rest are stored.
     assert "javascript:window.__xss=1" in refused
