@@ -246,16 +246,8 @@ class Article(models.Model):
     def get_absolute_url(self):
         if self.published_at is None:
             return reverse("articles:preview", kwargs={"pk": self.pk})
-        local = timezone.localtime(self.published_at)
-        return reverse(
-            "articles:detail",
-            kwargs={
-                "year": local.year,
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        day = timezone.localtime(self.published_at).date()
+        return reverse("articles:detail", kwargs=permalink_kwargs(day, self.slug))
 
     def staff_url(self):
         """Where staff see this article: its permalink once readers can, its preview before.
@@ -363,6 +355,13 @@ class Article(models.Model):
             now = now or timezone.now()
             return now < self.published_at + timedelta(days=days)
         return True
+
+
+def permalink_kwargs(day, slug):
+    """The parts of a published article's address (articles:detail): `day`, the date it
+    was published on in the site's time zone, and its slug. The sitemap builds many
+    addresses from them without an Article."""
+    return {"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "slug": slug}
 
 
 def _bylines_in_order():

@@ -90,8 +90,8 @@ urlpatterns = [
     ),
     path("feed/", require_safe(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", require_safe(feeds.LatestArticlesAtomFeed()), name="atom"),
-    # An index of the sections' sitemaps, each in pages of at most 50,000 addresses
-    # (?p=N, articles/sitemaps.py); search engines find it in robots.txt.
+    # An index of the sections' sitemaps, each in pages (?p=N) of ranges of ids
+    # (articles/sitemaps.py); search engines find it in robots.txt.
     path(
         "sitemap.xml",
         cache_public_page(sitemap_views.index),
@@ -100,7 +100,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        cache_public_page(sitemap_views.sitemap, query={"p"}),
+        cache_public_page(views.sitemap_page, query={"p"}),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

@@ -5,14 +5,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DayArchiveView, ListView, MonthArchiveView, YearArchiveView
@@ -269,6 +271,25 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("articles:sitemap"))
     body = render_to_string("robots.txt", {"sitemap_url": sitemap_url})
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+def sitemap_page(request, section, sitemaps):
+    """Page ?p=N of a section's sitemap (articles/sitemaps.py), as Django's sitemap view
+    answers it: a 404 for a section or page that is not there, the latest lastmod as
+    Last-Modified, and no indexing of the sitemap itself."""
+    if section not in sitemaps:
+        raise Http404(f"No sitemap for {section!r}")
+    sitemap = sitemaps[section]()
+    origin = f"{sitemap.protocol or request.scheme}://{get_current_site(request).domain}"
+    try:
+        xml, last_modified = sitemap.page_xml(request.GET.get("p", 1), origin)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such page of this sitemap") from None
+    response = HttpResponse(xml, content_type="application/xml")
+    if last_modified is not None:
+        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 def page_detail(request, path):

@@ -47,6 +47,9 @@ REQUEST_HEADERS = {"X-Forwarded-Proto": "https"}
 # until then. Adjust here when the final shape is known.
 SITEMAP_INDEX_PATHS = ("/sitemap.xml",)
 SITEMAP_PAGE_PATHS = ("/sitemap-articles.xml?p=1", "/sitemap-articles.xml", "/sitemap.xml?p=1")
+# Pages whose addresses (<loc>) are counted, to give their time per 1,000 as well: the
+# large set's sitemap page holds many more addresses than the small set's.
+ADDRESS_COUNTED_PAGES = {"sitemap_page"}
 
 
 @dataclass(frozen=True)
@@ -557,7 +560,7 @@ def page_paths(paths: dict) -> dict:
 
 
 def _first_answering(base_url, candidates, headers):
-    """The first of the candidate paths that answers 200, its size, and why not if none
+    """The first of the candidate paths that answers 200, its body, and why not if none
     does. A candidate that does not answer at all (load.fetch waits 30 s) ends the search:
     that page is too slow to measure, whichever shape it has."""
     if isinstance(candidates, str):
@@ -572,9 +575,9 @@ def _first_answering(base_url, candidates, headers):
             tried.append(f"{path}: no answer in {waited:.0f} s ({type(error).__name__})")
             break
         if status == 200:
-            return path, len(body), None
+            return path, body, None
         tried.append(f"{path}: {status}")
-    return None, 0, "; ".join(tried)
+    return None, b"", "; ".join(tried)
 
 
 def _log(message):
@@ -594,7 +597,7 @@ def measure_pages(label, base_url, paths, staff_cookie, *, duration) -> dict:
         results[name] = {}
         for variant, extra in variants.items():
             headers = {**REQUEST_HEADERS, **extra}
-            path, size, missing = _first_answering(base_url, candidates, headers)
+            path, body, missing = _first_answering(base_url, candidates, headers)
             if path is None:
                 _log(f"{label}: {name} ({variant}) not measured: {missing}")
                 results[name][variant] = {"skipped": missing}
@@ -617,7 +620,9 @@ def measure_pages(label, base_url, paths, staff_cookie, *, duration) -> dict:
             except (RuntimeError, subprocess.SubprocessError) as error:
                 results[name][variant] = {"skipped": f"wrk failed: {error}"}
                 continue
-            run.update(path=path, bytes=size)
+            run.update(path=path, bytes=len(body))
+            if name in ADDRESS_COUNTED_PAGES:
+                run["addresses"] = body.count(b"<loc>")
             if not run["requests"]:
                 run["skipped"] = f"no answer within wrk's timeout: {run['error_detail']}"
             run["mean_ms"] = round(1000 / run["requests_per_s"], 2) if run["requests"] else None
@@ -697,8 +702,20 @@ def _mean(figures, name, variant):
     return run["mean_ms"]
 
 
+def _run(figures, name, variant):
+    return (figures or {}).get(name, {}).get(variant) or {}
+
+
+def _per_thousand(mean_ms, run):
+    """A page's mean time per 1,000 of its addresses, where they were counted."""
+    addresses = run.get("addresses")
+    return 1000 * mean_ms / addresses if mean_ms and addresses else None
+
+
 def rows(report) -> list[dict]:
-    """Each page and variant on both sets: mean ms, ratio large/small, PASS or MISS."""
+    """Each page and variant on both sets: mean ms, ratio large/small, PASS or MISS; for a
+    page whose addresses were counted (ADDRESS_COUNTED_PAGES), also their numbers and the
+    time per 1,000 of them on each set, with that ratio."""
     large = report.get("large", {})
     small_figures = report.get("backends", {}).get("postgresql", {}).get("scale_pages", {})
     large_figures = large.get("pages", {})
@@ -714,6 +731,10 @@ def rows(report) -> list[dict]:
             result_text = "-" if ratio is None else "PASS" if ratio <= RATIO_TARGET else "MISS"
             if small and big is None and name in large_figures:
                 result_text = "MISS"  # measured on the small set, no answer on the large
+            small_run = _run(small_figures, name, variant)
+            large_run = _run(large_figures, name, variant)
+            small_per_1000 = _per_thousand(small, small_run)
+            large_per_1000 = _per_thousand(big, large_run)
             result.append(
                 {
                     "page": name,
@@ -724,6 +745,15 @@ def rows(report) -> list[dict]:
                     "large_p99_ms": (large_figures.get(name, {}).get(variant) or {}).get("p99_ms"),
                     "ratio": round(ratio, 2) if ratio else None,
                     "result": result_text,
+                    "small_addresses": small_run.get("addresses"),
+                    "large_addresses": large_run.get("addresses"),
+                    "small_ms_per_1000": small_per_1000,
+                    "large_ms_per_1000": large_per_1000,
+                    "ratio_per_1000": (
+                        round(large_per_1000 / small_per_1000, 2)
+                        if small_per_1000 and large_per_1000
+                        else None
+                    ),
                 }
             )
     return result
@@ -806,6 +836,18 @@ def table(report) -> list[str]:
             f"{row['label']:34} {row['variant']:8} {ms(row['small_ms']):>9} "
             f"{ms(row['large_ms']):>9} {ms(row['large_p99_ms']):>9} {ratio:>11} {row['result']}"
         )
+        if row["small_addresses"] or row["large_addresses"]:
+            per_1000 = row["ratio_per_1000"]
+            counted = "/".join(
+                f"{count:,}" if count is not None else "-"
+                for count in (row["small_addresses"], row["large_addresses"])
+            )
+            label = f"  per 1,000 addresses ({counted})"
+            lines.append(
+                f"{label:34} {row['variant']:8} {ms(row['small_ms_per_1000']):>9} "
+                f"{ms(row['large_ms_per_1000']):>9} {'':>9} "
+                f"{f'{per_1000:.2f}x' if per_1000 is not None else '-':>11}"
+            )
     for name, figures in large.get("pages", {}).items():
         for variant, run in figures.items():
             if "skipped" in run:

@@ -1,16 +1,19 @@
-"""/sitemap.xml is an index of the sections' sitemaps, each in pages of at most
-Sitemap.limit addresses; an article page's cost does not grow with its number."""
+"""/sitemap.xml is an index of the sections' sitemaps, each in pages of ranges of ids;
+neither the index nor a page costs more queries as the archive grows."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from defusedxml import ElementTree
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
-from tests.factories import ArticleFactory, CategoryFactory
+from articles.sitemaps import ArchiveSitemap
+from tests.factories import ArticleFactory, AuthorFactory, CategoryFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +24,8 @@ def locations(response):
 
 @pytest.fixture
 def two_per_page(monkeypatch):
-    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    # Articles, sections, tags and authors alike.
+    monkeypatch.setattr(ArchiveSitemap, "limit", 2)
 
 
 @pytest.fixture
@@ -108,8 +112,9 @@ def test_every_page_of_the_articles_sitemap_costs_the_same_queries(archive, two_
             response = uncached().get(f"/sitemap-articles.xml?p={number}")
         assert response.status_code == 200
         counts.append(len(queries))
-    # The first and last id, then the page's range: no COUNT, no OFFSET.
-    assert counts == [2, 2, 2]
+    # The first and last id, the page's range, its latest change (Last-Modified): no
+    # COUNT, no OFFSET.
+    assert counts == [3, 3, 3]
     assert not any("OFFSET" in query["sql"].upper() for query in queries.captured_queries)
     assert not any("COUNT(" in query["sql"].upper() for query in queries.captured_queries)
 
@@ -122,7 +127,8 @@ def test_the_index_costs_the_same_queries_however_many_pages(two_per_page):
 
     ArticleFactory.create_batch(2, authors=[])
     few = index_queries()
-    ArticleFactory.create_batch(6, authors=[])
+    for _ in range(6):
+        ArticleFactory(authors=[AuthorFactory()]).tags.add(TagFactory(), TagFactory())
     assert index_queries() == few
 
 
@@ -130,3 +136,105 @@ def test_sitemaps_are_served_from_the_page_cache(client, archive):
     for url in ("/sitemap.xml", "/sitemap-articles.xml", "/sitemap-tags.xml"):
         assert client.get(url)["X-Page-Cache"] == "miss"
         assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def sitemap_section(url):
+    return url.removeprefix("http://testserver/sitemap-").split(".xml")[0]
+
+
+def test_the_index_lists_every_page_of_the_sections_tags_and_authors(client, two_per_page):
+    tags = TagFactory.create_batch(5)
+    authors = AuthorFactory.create_batch(3)
+    ArticleFactory(authors=authors).tags.add(*tags)
+
+    listed = locations(client.get("/sitemap.xml"))
+
+    pages = {}
+    for url in listed:
+        pages.setdefault(sitemap_section(url), []).append(url.partition("?")[2] or "p=1")
+    # Five tags, two to a page; three authors; one section (the article's).
+    assert pages["tags"] == ["p=1", "p=2", "p=3"]
+    assert pages["authors"] == ["p=1", "p=2"]
+    assert pages["categories"] == ["p=1"]
+
+
+def crawl(client):
+    """Every address of every page the index lists, in order, each page parsed as XML."""
+    namespace = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    found = []
+    for page_url in index.findall("sm:sitemap/sm:loc", namespace):
+        response = client.get(page_url.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, page_url.text
+        assert response["Content-Type"] == "application/xml"
+        urlset = ElementTree.fromstring(response.content)
+        assert urlset.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+        found += [loc.text for loc in urlset.findall("sm:url/sm:loc", namespace)]
+    return found
+
+
+def test_the_pages_list_exactly_what_readers_may_see(client, two_per_page):
+    now = timezone.now()
+    reporter, idle, scheduled_only = AuthorFactory.create_batch(3)
+    town, empty_section = CategoryFactory.create_batch(2)
+    ferries, drafts_only, future_only, unused = TagFactory.create_batch(4)
+    readable = ArticleFactory.create_batch(5, category=town, authors=[reporter])
+    for article in readable:
+        article.tags.add(ferries)
+    protected = ArticleFactory(password="letmein", category=town, authors=[reporter])
+    draft = ArticleFactory(
+        status=Article.Status.DRAFT,
+        published_at=None,
+        category=empty_section,
+        authors=[idle],
+    )
+    draft.tags.add(drafts_only)
+    scheduled = ArticleFactory(
+        published_at=now + timedelta(days=2), category=empty_section, authors=[scheduled_only]
+    )
+    scheduled.tags.add(future_only)
+
+    found = crawl(client)
+
+    def url(item):
+        return f"http://testserver{item.get_absolute_url()}"
+
+    assert len(found) == len(set(found))
+    assert set(found) == {url(item) for item in [*readable, town, ferries, reporter]}
+    assert url(protected) not in found  # its page is a password form
+    assert unused.slug not in "".join(found)
+
+
+def test_a_page_costs_the_same_queries_however_large_the_archive(two_per_page):
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert uncached().get(url).status_code == 200
+        return len(captured)
+
+    ArticleFactory(authors=[AuthorFactory()]).tags.add(TagFactory(), TagFactory())
+    urls = ["/sitemap-articles.xml", "/sitemap-tags.xml", "/sitemap-authors.xml"]
+    few = [queries(url) for url in urls]
+    for _ in range(10):
+        ArticleFactory(authors=[AuthorFactory()]).tags.add(TagFactory(), TagFactory())
+    pages_later = [
+        "/sitemap-articles.xml?p=6",
+        "/sitemap-tags.xml?p=11",
+        "/sitemap-authors.xml?p=6",
+    ]
+
+    assert [queries(url) for url in urls] == few
+    assert [queries(url) for url in pages_later] == few
+    # Ids and range; the articles' page also its latest change.
+    assert few == [3, 2, 2]
+
+
+def test_a_term_whose_slug_no_address_takes_is_left_out_and_the_rest_listed(client):
+    # An imported tag named only in another script keeps a unicode slug, which the
+    # tag route does not take: it has no address to list.
+    article = ArticleFactory()
+    article.tags.add(TagFactory(slug="harbour"), TagFactory(slug="東京"))
+
+    response = client.get("/sitemap-tags.xml")
+
+    assert response.status_code == 200
+    assert locations(response) == ["http://testserver/tag/harbour/"]

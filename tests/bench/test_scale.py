@@ -133,3 +133,64 @@ def test_rows_give_the_ratio_and_pass_within_one_and_a_half_times():
     assert targets["large/small <= 1.5x: search (never cached)"] == "MISS"
     assert targets["large/small <= 1.5x: site feed"] == "MISS"
     assert targets["WXR export at scale: peak memory < 200 MB"] == "PASS"
+
+
+def test_the_sitemap_page_is_also_given_per_thousand_addresses():
+    # The large set's sitemap page holds 2,000 addresses, the small set's 40: its raw
+    # ratio says little, its time per 1,000 addresses says how the rendering scales.
+    def run(mean_ms, addresses):
+        return {"mean_ms": mean_ms, "p99_ms": mean_ms, "requests": 10, "addresses": addresses}
+
+    paths = {
+        "article_few": "/a/",
+        "article_most": "/b/",
+        "article_most_comments": 20_000,
+        "section": "/category/news/",
+        "section_page": 2_000,
+        "year": "/2016/",
+        "month": "/2016/06/",
+        "tag": "/tag/t/",
+        "search": "/search/?q=x",
+        "queue_article_id": 1,
+        "queue_email": "a@example.org",
+    }
+    counts = {
+        "articles": 200_000,
+        "sections": 30,
+        "tags": 5_000,
+        "article_tags": 500_000,
+        "comments": 0,
+        "pending": 0,
+        "spam": 0,
+        "search_matches": 200,
+    }
+    report = {
+        "backends": {
+            "postgresql": {
+                "scale_pages": {"sitemap_page": {"cached": run(1.0, 40), "uncached": run(4.0, 40)}}
+            }
+        },
+        "large": {
+            "seed": {
+                "paths": paths,
+                "counts": counts,
+                "wall_seconds": 1,
+                "articles_seconds": 1,
+                "written_seconds": 1,
+            },
+            "pages": {"sitemap_page": {"cached": run(1.5, 2_000), "uncached": run(20.0, 2_000)}},
+        },
+    }
+
+    row = {(r["page"], r["variant"]): r for r in scale.rows(report)}["sitemap_page", "uncached"]
+    lines = scale.table(report)
+
+    assert (row["small_ms"], row["large_ms"], row["ratio"]) == (4.0, 20.0, 5.0)
+    assert (row["small_addresses"], row["large_addresses"]) == (40, 2_000)
+    assert (row["small_ms_per_1000"], row["large_ms_per_1000"]) == (100.0, 10.0)
+    assert row["ratio_per_1000"] == 0.1
+    sitemap_lines = [line for line in lines if line.startswith("sitemap, first page")]
+    per_1000_lines = [line for line in lines if line.startswith("  per 1,000 addresses")]
+    assert [line.split()[-2:] for line in sitemap_lines] == [["1.50x", "PASS"], ["5.00x", "MISS"]]
+    assert per_1000_lines[1].split()[-4:] == ["uncached", "100.0", "10.0", "0.10x"]
+    assert "(40/2,000)" in per_1000_lines[1]

@@ -1,4 +1,4 @@
-"""No page a reader or moderator opens reads the articles or comments table whole.
+"""No page a reader or moderator opens reads the articles, taggings or comments table whole.
 
 Each page is requested once (uncached), every SELECT it ran is EXPLAINed with sequential
 scans disabled: the planner then still chooses a Seq Scan only where no index can serve
@@ -30,7 +30,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-WHOLE_TABLES = {"articles_article", "comments_comment"}
+WHOLE_TABLES = {"articles_article", "articles_article_tags", "comments_comment"}
 EMAIL = "Busy.Reader@readers.example"
 
 
@@ -140,6 +140,8 @@ READER_PAGES = {
     "sitemap index": lambda n: "/sitemap.xml",
     "sitemap of articles": lambda n: "/sitemap-articles.xml",
     "sitemap of tags": lambda n: "/sitemap-tags.xml",
+    "sitemap of sections": lambda n: "/sitemap-categories.xml",
+    "sitemap of authors": lambda n: "/sitemap-authors.xml",
     "site feed": lambda n: "/feed/",
     "comments feed": lambda n: "/comments/feed/",
     "search": lambda n: "/search/?q=harbour",
