@@ -16,7 +16,7 @@ from .signals import publication_changed
 
 class Author(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     bio = models.TextField("short bio", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -61,7 +61,7 @@ class Author(models.Model):
 
 class Category(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     description = models.TextField(blank=True)
 
     class Meta:
@@ -77,7 +77,7 @@ class Category(models.Model):
 
 class Tag(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]

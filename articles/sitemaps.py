@@ -26,8 +26,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.urls.converters import SlugConverter
+from django.urls.converters import SlugConverter, StringConverter
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
 from .models import Article, Author, Category, Page, Tag, permalink_kwargs
 
@@ -116,11 +117,27 @@ def urlset(origin, addresses, changefreq):
 # A slug that no real one equals, put where the URL pattern takes the slug: reverse()d once
 # with it, the address's text on either side of it is the same for every slug.
 SLUG_MARK = "sitemap-slug-mark"
-# What the routes' <slug:> takes, so what reverse() takes: a slug outside it (an imported
-# term's unicode slug) has no address on the site, and none in the sitemap. Every
-# character inside it is one reverse() leaves as it is, so the address is the pattern's
-# text around the slug.
-fits_slug_route = re.compile(SlugConverter.regex).fullmatch
+
+
+class TermSlugConverter(StringConverter):
+    """The slug of a section, tag or author in its addresses (<term:slug>): Django's
+    <slug:>, and letters of any script. The WordPress importer gives a term named with no
+    Latin letter ("東京") a unicode slug, as WordPress does; <slug:> could not reverse it,
+    and every article carrying the term failed to render."""
+
+    regex = r"[-\w]+"
+
+
+# What the routes take (<slug:> for articles, <term:> for the rest), so what reverse()
+# takes: a slug outside it (written by hand in the database) has no address on the site,
+# and none in the sitemap.
+fits_article_route = re.compile(SlugConverter.regex).fullmatch
+fits_term_route = re.compile(TermSlugConverter.regex).fullmatch
+
+
+def slug_in_address(slug):
+    """`slug` as reverse() writes it into an address: letters beyond ASCII percent-encoded."""
+    return slug if slug.isascii() else iri_to_uri(slug)
 
 
 def around_slug(path):
@@ -203,8 +220,8 @@ class SlugSitemap(ArchiveSitemap):
     def addresses(self, page):
         head, tail = around_slug(reverse(self.route, kwargs={"slug": SLUG_MARK}))
         for slug in page.object_list.values_list("slug", flat=True):
-            if fits_slug_route(slug):
-                yield f"{head}{slug}{tail}", None
+            if fits_term_route(slug):
+                yield f"{head}{slug_in_address(slug)}{tail}", None
 
 
 class ArticleSitemap(ArchiveSitemap):
@@ -227,7 +244,7 @@ class ArticleSitemap(ArchiveSitemap):
         # a day (a page of articles spans weeks of a busy archive, months of a quiet one).
         around_slug_on = {}
         for slug, day, changed in rows:
-            if not fits_slug_route(slug):
+            if not fits_article_route(slug):
                 continue
             around = around_slug_on.get(day)
             if around is None:

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from pagecache.middleware import cache_public_page
 
 from . import feeds, views
-from .sitemaps import sitemaps
+from .sitemaps import TermSlugConverter, sitemaps
 
 
 class TwoDigitConverter:
@@ -30,6 +30,7 @@ class YearConverter:
 
 register_converter(TwoDigitConverter, "dd")
 register_converter(YearConverter, "yyyy")
+register_converter(TermSlugConverter, "term")
 
 app_name = "articles"
 
@@ -42,33 +43,33 @@ urlpatterns = [
     ),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path(
-        "category/<slug:slug>/",
+        "category/<term:slug>/",
         cache_public_page(views.CategoryView.as_view(), query={"page"}),
         name="category",
     ),
-    path("category/<slug:slug>/feed/", require_safe(feeds.CategoryFeed()), name="category_feed"),
+    path("category/<term:slug>/feed/", require_safe(feeds.CategoryFeed()), name="category_feed"),
     path(
-        "category/<slug:slug>/feed/atom/",
+        "category/<term:slug>/feed/atom/",
         require_safe(feeds.CategoryAtomFeed()),
         name="category_atom",
     ),
     path(
-        "tag/<slug:slug>/",
+        "tag/<term:slug>/",
         cache_public_page(views.TagView.as_view(), query={"page"}),
         name="tag",
     ),
-    path("tag/<slug:slug>/feed/", require_safe(feeds.TagFeed()), name="tag_feed"),
-    path("tag/<slug:slug>/feed/atom/", require_safe(feeds.TagAtomFeed()), name="tag_atom"),
+    path("tag/<term:slug>/feed/", require_safe(feeds.TagFeed()), name="tag_feed"),
+    path("tag/<term:slug>/feed/atom/", require_safe(feeds.TagAtomFeed()), name="tag_atom"),
     path("search/", views.search_page, name="search"),
     path("unlock/<int:pk>/", views.unlock_article, name="unlock"),
     path(
-        "author/<slug:slug>/",
+        "author/<term:slug>/",
         cache_public_page(views.AuthorView.as_view(), query={"page"}),
         name="author",
     ),
-    path("author/<slug:slug>/feed/", require_safe(feeds.AuthorFeed()), name="author_feed"),
+    path("author/<term:slug>/feed/", require_safe(feeds.AuthorFeed()), name="author_feed"),
     path(
-        "author/<slug:slug>/feed/atom/",
+        "author/<term:slug>/feed/atom/",
         require_safe(feeds.AuthorAtomFeed()),
         name="author_atom",
     ),
