@@ -119,6 +119,11 @@ def not_canonical(request):
     request._page_cache_not_canonical = True
 
 
+# What a view says about its page that a stored copy must say too: the sitemaps'
+# X-Robots-Tag (the XML itself is not for search results) and Last-Modified.
+KEPT_HEADERS = ("X-Robots-Tag", "Last-Modified")
+
+
 def _storable_entry(request, response):
     """The cache entry for this response, or None if it must not be stored."""
     if request.method != "GET" or response.status_code != 200 or response.streaming:
@@ -136,7 +141,11 @@ def _storable_entry(request, response):
     session = getattr(request, "session", None)
     if session is not None and session.modified:
         return None
-    return {"content": response.content, "content_type": response["Content-Type"]}
+    return {
+        "content": response.content,
+        "content_type": response["Content-Type"],
+        "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+    }
 
 
 def _for_everyone(response):
@@ -152,6 +161,8 @@ def _for_this_visitor(response):
 
 def _serve(entry):
     response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    for name, value in entry.get("headers", {}).items():
+        response[name] = value
     _for_everyone(response)
     response[STATUS_HEADER] = "hit"
     return response

@@ -161,3 +161,15 @@ def test_every_article_address_is_its_get_absolute_url(awkward_archive):
         assert f"<loc>http://testserver{article.get_absolute_url()}</loc>" in text
     # The first: published 31 December 2023 in St John's, 1 January 2024 in UTC.
     assert "<loc>http://testserver/2023/12/31/a/</loc><lastmod>" in text
+
+
+def test_a_sitemap_from_the_page_cache_keeps_its_robots_and_last_modified_headers(
+    awkward_archive, client
+):
+    first = client.get("/sitemap-articles.xml")
+    stored = client.get("/sitemap-articles.xml")
+
+    assert (first["X-Page-Cache"], stored["X-Page-Cache"]) == ("miss", "hit")
+    assert stored.content == first.content
+    assert stored["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert stored["Last-Modified"] == first["Last-Modified"]
