@@ -594,11 +594,12 @@ def evaluate(report) -> list[dict]:
             )
         queries = figures["inprocess"]["queries_per_article_page"]
         # With no comment there is no page of comments whose text to read: one query less.
-        none, *some = queries.values()
+        none = queries["0"]
+        some = [n for comments, n in queries.items() if comments != "0"]
         outcome(
             "uncached article: same queries with 50, 500 comments (0: no more)",
             backend,
-            " / ".join(f"{n}" for n in queries.values()),
+            ", ".join(f"{comments}: {n}" for comments, n in queries.items()),
             len(set(some)) == 1 and none <= some[0],
         )
         posts = figures["posts"].get(top)

@@ -100,6 +100,26 @@ def test_cached_article_target_is_half_the_static_ceiling(cached_per_s, result):
 
 
 @pytest.mark.parametrize(
+    ("queries", "result"),
+    [
+        # In the order bench.inprocess measures them: the busiest article first.
+        ({"500": 8, "50": 8, "0": 7}, "PASS"),
+        ({"500": 8, "50": 8, "0": 8}, "PASS"),
+        ({"500": 9, "50": 8, "0": 7}, "MISS"),
+        ({"500": 8, "50": 8, "0": 9}, "MISS"),
+    ],
+)
+def test_article_queries_target_is_the_same_with_comments_and_no_more_without(queries, result):
+    report = _report(cached_per_s=600)
+    report["backends"]["sqlite"]["inprocess"]["queries_per_article_page"] = queries
+
+    outcomes = run.evaluate(report)
+
+    same = next(o for o in outcomes if o["target"].startswith("uncached article: same queries"))
+    assert same["result"] == result
+
+
+@pytest.mark.parametrize(
     ("p99_ms", "errors", "result"), [(19.9, 0, "PASS"), (20.1, 0, "MISS"), (5.0, 3, "MISS")]
 )
 def test_cached_article_p99_target_is_20_ms_without_errors(p99_ms, errors, result):
