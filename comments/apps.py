@@ -45,10 +45,10 @@ class CommentsConfig(AppConfig):
             signals.comment_statuses_changed, dispatch_uid="comments.statuses_changed"
         )
         # Moderators' decisions teach the spam filter and close the comments' reports.
-        from . import reports, spam_filter
+        from . import reports
 
         signals.comment_status_changed.connect(
-            spam_filter.learn_from_moderation,
+            signals.teach_spam_filter,
             sender=Comment,
             dispatch_uid="comments.spam_filter_learns",
         )

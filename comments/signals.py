@@ -46,6 +46,19 @@ def notify_authors_of_approval(sender, to_status, batch, **kwargs):
     transaction.on_commit(lambda: enqueue(task, str(batch)), robust=True)
 
 
+def teach_spam_filter(sender, to_status, batch, changed_by=None, **kwargs):
+    """A moderator approved or marked comments as spam: the checkers learn it in a task,
+    once the decision is committed. Learning that fails never undoes the decision."""
+    from .spam_filter import learns_from
+
+    if not learns_from(to_status, changed_by):
+        return
+    from .tasks import learn_from_moderation as task
+
+    status = str(to_status)
+    transaction.on_commit(lambda: enqueue(task, str(batch), status), robust=True)
+
+
 def comment_saved(sender, instance, created=False, **kwargs):
     # A new comment that readers cannot see yet changes no public page; without this,
     # every comment posted would empty the page cache for everyone.

@@ -3,9 +3,10 @@
 Naive Bayes over a comment's tokens (the words of its text, the words of its name, the
 hosts it links to, its email domain), with token counts kept in the database
 (`SpamToken`). Moderators teach it: every approve or spam decision (one change_status()
-batch, bulk actions included) is learnt in one pass, the counts written by a bulk upsert
-of a few hundred tokens per query; `manage.py spam_filter train` learns the history
-(imported comments included) and `manage.py spam_filter evaluate` measures it.
+batch, bulk actions included) is learnt in one pass by a task once the decision has
+committed (outside the moderator's request), the counts written by one bulk upsert;
+`manage.py spam_filter train` learns the history (imported comments included) and
+`manage.py spam_filter evaluate` measures it.
 
 Scoring a comment costs one query (its tokens' counts and the totals, together). Above
 COMMENTS_SPAM_FILTER_THRESHOLD it calls the comment spam; it never approves; until it has
@@ -248,12 +249,27 @@ def _add_counts(db, deltas):
         cursor.execute(sql, [payload])
 
 
-def learn_from_moderation(sender, to_status, batch, changed_by=None, **kwargs):
-    """A moderator approved or marked comments as spam: every checker that learns does."""
-    if changed_by is None or to_status not in (Comment.Status.APPROVED, Comment.Status.SPAM):
+# The decisions a moderator makes that teach the checkers.
+LEARNT_STATUSES = (Comment.Status.APPROVED, Comment.Status.SPAM)
+
+
+def learns_from(to_status, changed_by):
+    """Whether a status change teaches the checkers: a moderator's approve or spam, not
+    the policy's own moves (held after reports, an author's edit)."""
+    return changed_by is not None and to_status in LEARNT_STATUSES
+
+
+def learn_from_moderation(batch, to_status):
+    """Every checker that learns learns a moderator's decision: the comments of one
+    change_status() batch that are still `to_status`. Run by a task after the decision
+    committed (comments.tasks.learn_from_moderation), perhaps late or twice: a comment
+    whose status changed since is not learnt the old way (its own decision teaches it),
+    and one already learnt this way is skipped.
+    """
+    if to_status not in LEARNT_STATUSES:
         return
     comments = Comment.objects.filter(
-        pk__in=CommentStatusChange.objects.batch(batch).values("comment_id")
+        pk__in=CommentStatusChange.objects.batch(batch).values("comment_id"), status=to_status
     )
     for path in settings.COMMENTS_SPAM_CHECKERS:
         checker = import_string(path)

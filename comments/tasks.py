@@ -1,7 +1,9 @@
-"""Email sent by the huey consumer (`manage.py run_huey`), never inside a request.
+"""Work the huey consumer (`manage.py run_huey`) does, never inside a request: email, and
+the spam filter learning from moderators.
 
-Tasks are enqueued after the transaction that created or approved the comment commits;
-a failed send is retried, then logged, and the comment is kept whatever happens.
+Tasks are enqueued after the transaction that created or moderated the comment commits;
+a failed task is retried, then logged, and the comment and its status are kept whatever
+happens.
 """
 
 import logging
@@ -9,7 +11,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import notifications
+from . import notifications, spam_filter
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -82,6 +84,20 @@ def _notify_subscribers(comment_ids, what):
         return notify_subscribers(comment_ids)
     except Exception:
         logger.exception("Could not email subscribers about %s; will retry.", what)
+        raise
+
+
+@db_task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def learn_from_moderation(batch, to_status):
+    """The checkers learn a moderator's approve or spam (one change_status() batch): in
+    the request, the tokens of 10,000 comments took a fifth of the bulk approve's second.
+    Only the comments still `to_status` are learnt; learning again changes nothing."""
+    try:
+        spam_filter.learn_from_moderation(batch, to_status)
+    except Exception:
+        logger.exception(
+            "The spam filter could not learn decision %s (%s); will retry.", batch, to_status
+        )
         raise
 
 
