@@ -125,3 +125,15 @@ def test_a_change_to_the_content_renders_many_fragments_afresh():
     generation.content_changed()
 
     assert shared_many(["test:a"], render) == {"test:a": "test:a rendered 2"}
+
+
+def test_many_fragments_are_rendered_each_time_while_the_cache_keeps_nothing(monkeypatch):
+    render = ManyRenderer()
+    # What current_generation() answers while the cache (Redis) is down.
+    monkeypatch.setattr(fragments, "current_generation", lambda: None)
+
+    shared_many(["test:a", "test:b"], render)
+    values = shared_many(["test:a", "test:b"], render)
+
+    assert values == {"test:a": "test:a rendered 2", "test:b": "test:b rendered 2"}
+    assert render.asked == [["test:a", "test:b"], ["test:a", "test:b"]]
