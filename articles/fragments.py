@@ -72,9 +72,9 @@ def shared_teasers(articles, *, first_leads, search=False):
     highlighted stands in for the standfirst: only the excerpt is made for this request,
     the teaser around it is shared.
 
-    Nothing of a reader's own is in a teaser. The comment count is (from {% comment_counts
-    %} over the listing, counted only if a teaser is rendered here): an approved comment
-    takes a new content generation, as an edited article, author or section does.
+    Nothing of a reader's own is in a teaser. Its comment count is (from the listing's
+    {% comment_counts %}, which counts only when a teaser is rendered here): an approved
+    comment takes a new content generation, as an edited article, author or section does.
     """
     prefix = get_script_prefix()
     kind = "search" if search else "listing"
@@ -89,7 +89,7 @@ def shared_teasers(articles, *, first_leads, search=False):
         Article.load_bylines_of([placed[key][0] for key in missing])
         return {key: _render_teaser(*placed[key], search=search) for key in missing}
 
-    teasers = shared_many(placed, render)
+    teasers = shared_many(list(placed), render)
     return [_with_excerpt(teasers[key], article) for key, (article, _) in placed.items()]
 
 
@@ -98,8 +98,11 @@ def _render_teaser(article, first, *, search):
     before and after its excerpt. A plain list, as the article's parts are a plain dict."""
     # A slot no text can hold (new for each rendering), to cut the teaser at.
     slot = f"excerpt-{secrets.token_hex(16)}"
-    context = {"article": article, "first": first, "search": search, "excerpt": mark_safe(slot)}  # noqa: S308
-    html = render_to_string("articles/_teaser.html", context)
+    excerpt = mark_safe(slot)  # noqa: S308 (hex digits)
+    html = render_to_string(
+        "articles/_teaser.html",
+        {"article": article, "first": first, "search": search, "excerpt": excerpt},
+    )
     before, found, after = html.partition(slot)
     return [before, after] if found else [html]
 
