@@ -323,7 +323,12 @@ class Article(models.Model):
     def load_bylines(self):
         """Fetch this article's category and byline authors, as with_bylines() does for a
         queryset (nothing is fetched twice)."""
-        models.prefetch_related_objects([self], "category", "featured_image", _bylines_in_order())
+        Article.load_bylines_of([self])
+
+    @staticmethod
+    def load_bylines_of(articles):
+        """load_bylines() for a list of articles, in one query for all their bylines."""
+        models.prefetch_related_objects(articles, "category", "featured_image", _bylines_in_order())
 
     @property
     def byline_authors(self):

@@ -1,12 +1,13 @@
 """Full-text search over what readers may see: PostgreSQL's text search, or SQLite's FTS5.
 
 `search(terms)` is the one entry point; it picks the backend by the database vendor. Both
-return the matching articles, best first, for a Paginator (with their bylines, as listings
-have them), asking `Article.objects.published().unprotected()`, the one definition of what
-may be shown in full to anyone, which ones those are: drafts, scheduled and
-password-protected articles are never found, whatever the index holds. Each result carries
-`search_rank` and `search_excerpt`, a passage of the body with the matched words between
-MARK_START and MARK_END; `highlighted()` turns it into HTML with only our <mark> elements.
+return the matching articles, best first, for a Paginator (with their section and image;
+their bylines are read only for a teaser not shared yet, articles/fragments.py), asking
+`Article.objects.published().unprotected()`, the one definition of what may be shown in
+full to anyone, which ones those are: drafts, scheduled and password-protected articles are
+never found, whatever the index holds. Each result carries `search_rank` and
+`search_excerpt`, a passage of the body with the matched words between MARK_START and
+MARK_END; `highlighted()` turns it into HTML with only our <mark> elements.
 
 PostgreSQL: a weighted tsvector (title A, standfirst B, body C) that the database keeps in
 the stored generated column `search_document` under a GIN index (migration 0002; the model
@@ -109,7 +110,7 @@ def _postgresql_search(terms):
             ),
         )
         .order_by("-search_rank", "-published_at", "-id")
-        .with_bylines()
+        .select_related("category", "featured_image")
     )
 
 
@@ -209,7 +210,7 @@ class SQLiteResults:
             (MARK_START, MARK_END, self.match),
         )
         articles = (
-            Article.objects.with_bylines()
+            Article.objects.select_related("category", "featured_image")
             .annotate(search_excerpt=excerpt)
             .in_bulk([article_id for article_id, _ in ranked])
         )

@@ -3,6 +3,11 @@ process, the way `cache.get_or_set` shares a value.
 
     html = shared(f"comments:list:{article.pk}", lambda: render_to_string(...))
 
+A page of many small values (a listing's teasers) asks for them together, in one round
+trip, and renders those not stored yet together:
+
+    teasers = shared_many(keys, lambda missing: {key: render_teaser(key) for key in missing})
+
 Callers never see the generation: values are stored under it (as the cache key's version),
 so a stored value never changes and a value of an older generation is never found. Each
 process also keeps a copy of the values it last used, so a hit costs one short read of the
@@ -44,6 +49,9 @@ class _LocalCopies:
 
 # Pages, shared comment lists and forms of about 100 KB at most: a few MB per process.
 _local_copies = _LocalCopies(size=64)
+# The many small values of `shared_many` (a listing's teasers, a few KB each), kept apart so
+# that a page of them does not push the larger values above out: a few MB per process.
+_local_small_copies = _LocalCopies(size=1000)
 
 
 def lookup(key):
@@ -89,3 +97,39 @@ def shared(key, render, *, stored_as=None):
         value = render()
         store(key if stored_as is None else stored_as(value), value, generation)
     return value
+
+
+def shared_many(keys, render):
+    """{key: value} for each of `keys`, as `shared` gives one, for the many small values of
+    one page (a listing's teasers).
+
+    What the current generation holds is read in one round trip; `render(missing)` gets
+    the keys it does not hold (in the order given) and returns {key: value} for each of
+    them, so that they are rendered together, their data read in one query rather than one
+    each. A value must not be None.
+    """
+    keys = list(keys)
+    generation = current_generation()
+    found = {}
+    if generation is not None:
+        wanted = []
+        for key in keys:
+            local = _local_small_copies.get(key)
+            if local is not None and local[0] == generation:
+                found[key] = local[1]
+            else:
+                wanted.append(key)
+        if wanted:
+            found.update(cache.get_many(wanted, version=generation))
+            for key in wanted:
+                if key in found:
+                    _local_small_copies.put(key, (generation, found[key]))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        rendered = render(missing)
+        if generation is not None:
+            cache.set_many(rendered, settings.PAGE_CACHE_SECONDS, version=generation)
+            for key, value in rendered.items():
+                _local_small_copies.put(key, (generation, value))
+        found.update(rendered)
+    return {key: found[key] for key in keys}

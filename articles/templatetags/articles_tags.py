@@ -7,7 +7,7 @@ from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import search
+from articles.fragments import shared_teasers
 from articles.models import Category
 from pagecache.fragments import shared
 
@@ -53,10 +53,12 @@ def news_article_data(context, article, url):
     }
 
 
-@register.filter
-def highlighted(excerpt):
-    """A search result's excerpt: its text escaped, the matched words in <mark>."""
-    return search.highlighted(excerpt)
+@register.simple_tag
+def teasers(articles, lead=None, search=False):
+    """The teasers of a listing's articles, each shared (articles/fragments.py): under a
+    `lead` story, no teaser's image is above the fold; `search`: results, with excerpts.
+    After {% comment_counts %} over the same articles: the counts are part of the teasers."""
+    return shared_teasers(articles, first_leads=not lead, search=bool(search))
 
 
 @register.simple_tag

@@ -180,9 +180,32 @@ def _highlighted_comment(request):
     return wanted
 
 
+class _ListingCounts:
+    """The approved comment counts of a listing's articles, read in one query for all of
+    them when the first is asked for: a listing whose teasers are all shared (rendered
+    before, articles/fragments.py) asks none."""
+
+    def __init__(self, articles):
+        self._article_ids = [article.pk for article in articles]
+        self._counts = None
+
+    def of(self, article):
+        if self._counts is None:
+            self._counts = dict(
+                Comment.objects.approved()
+                .filter(article__in=self._article_ids)
+                .values("article")
+                .annotate(count=Count("id"))
+                .values_list("article", "count")
+                .order_by()
+            )
+        return self._counts.get(article.pk, 0)
+
+
 @register.simple_tag
 def comment_counts(*listed):
-    """Give each article of a listing its `approved_comment_count`, in one query for all.
+    """Give each article of a listing its approved comment count, for comment_count_link:
+    one query for all of them, made only if a count is shown.
 
     `listed`: articles, or lists of them (None ignored), e.g. a page's lead and its list:
     {% comment_counts lead articles %}. Outputs nothing.
@@ -192,18 +215,9 @@ def comment_counts(*listed):
         if item is None or item == "":
             continue
         articles.extend([item] if hasattr(item, "pk") else item)
-    if not articles:
-        return ""
-    counts = dict(
-        Comment.objects.approved()
-        .filter(article__in=[article.pk for article in articles])
-        .values("article")
-        .annotate(count=Count("id"))
-        .values_list("article", "count")
-        .order_by()
-    )
+    counts = _ListingCounts(articles)
     for article in articles:
-        article.approved_comment_count = counts.get(article.pk, 0)
+        article.listing_comment_counts = counts
     return ""
 
 
@@ -212,10 +226,12 @@ def comment_count_link(article):
     """ "N comments", linking to the article's comments area (after {% comment_counts %});
     "" for a protected article, whose comments only those who unlocked it may read, so
     that a listing can write `{% comment_count_link article as link %}{% if link %}`."""
-    count = getattr(article, "approved_comment_count", None)
-    if article.is_protected or count is None:
+    counts = getattr(article, "listing_comment_counts", None)
+    if article.is_protected or counts is None:
         return ""
-    return render_to_string("comments/_count_link.html", {"article": article, "count": count})
+    return render_to_string(
+        "comments/_count_link.html", {"article": article, "count": counts.of(article)}
+    )
 
 
 def _sent_back(context, article):

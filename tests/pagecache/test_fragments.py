@@ -1,9 +1,10 @@
-"""shared(key, render): one rendering per content generation, shared, never stale."""
+"""shared(key, render) and shared_many(keys, render): one rendering per content
+generation, shared, never stale."""
 
 import pytest
 
-from pagecache import generation
-from pagecache.fragments import shared
+from pagecache import fragments, generation
+from pagecache.fragments import shared, shared_many
 
 
 class Renderer:
@@ -74,3 +75,65 @@ def test_callbacks_run_at_once_outside_a_deferred_block():
     calls = []
     generation.after_changes(lambda: calls.append("ran"))
     assert calls == ["ran"]
+
+
+class ManyRenderer:
+    def __init__(self):
+        self.asked = []
+
+    def __call__(self, missing):
+        self.asked.append(list(missing))
+        return {key: f"{key} rendered {len(self.asked)}" for key in missing}
+
+
+def test_many_fragments_are_rendered_together_once_and_then_shared():
+    render = ManyRenderer()
+
+    first = shared_many(["test:a", "test:b"], render)
+    second = shared_many(["test:a", "test:b"], render)
+
+    assert first == second == {"test:a": "test:a rendered 1", "test:b": "test:b rendered 1"}
+    assert render.asked == [["test:a", "test:b"]]
+
+
+def test_only_the_fragments_not_stored_yet_are_rendered_in_the_order_asked():
+    render = ManyRenderer()
+    shared_many(["test:b"], render)
+
+    values = shared_many(["test:c", "test:b", "test:a"], render)
+
+    assert render.asked == [["test:b"], ["test:c", "test:a"]]
+    assert list(values) == ["test:c", "test:b", "test:a"]
+    assert values["test:b"] == "test:b rendered 1"
+
+
+def test_many_fragments_are_found_in_the_cache_by_another_process(monkeypatch):
+    render = ManyRenderer()
+    shared_many(["test:a", "test:b"], render)
+    # Another process has no copies of its own: it reads them from the shared cache.
+    monkeypatch.setattr(fragments, "_local_small_copies", fragments._LocalCopies(size=10))
+
+    assert shared_many(["test:a", "test:b"], render)["test:b"] == "test:b rendered 1"
+    assert len(render.asked) == 1
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_content_renders_many_fragments_afresh():
+    render = ManyRenderer()
+    shared_many(["test:a"], render)
+
+    generation.content_changed()
+
+    assert shared_many(["test:a"], render) == {"test:a": "test:a rendered 2"}
+
+
+def test_many_fragments_are_rendered_each_time_while_the_cache_keeps_nothing(monkeypatch):
+    render = ManyRenderer()
+    # What current_generation() answers while the cache (Redis) is down.
+    monkeypatch.setattr(fragments, "current_generation", lambda: None)
+
+    shared_many(["test:a", "test:b"], render)
+    values = shared_many(["test:a", "test:b"], render)
+
+    assert values == {"test:a": "test:a rendered 2", "test:b": "test:b rendered 2"}
+    assert render.asked == [["test:a", "test:b"], ["test:a", "test:b"]]
