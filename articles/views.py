@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DayArchiveView, ListView, MonthArchiveView, YearArchiveView
 
 from newsroom.csrf import origin_checked_when_anonymous
+from pagecache.fragments import shared
 from pagecache.middleware import cache_public_page
 
 from . import protection
@@ -131,10 +132,25 @@ class _PublishedArchiveMixin(_SeekPagination):
     ordering = ["-published_at", "-id"]
 
     def get_queryset(self):
-        return Article.objects.published().with_bylines()
+        # No bylines here: the teasers are shared and read them only when rendered
+        # (articles.fragments.shared_teasers), and the view also asks this queryset for
+        # the next and previous periods' first article, which need none.
+        return Article.objects.published().select_related("category", "featured_image")
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """The months of a year (days of a month) with articles, shared per content
+        generation: a DISTINCT over every article of the period, 6 ms for a year of 10,000
+        (issue 22's archive), the costliest statement of the page."""
+        period = ":".join(f"{name}={value}" for name, value in sorted(self.kwargs.items()))
+        return shared(
+            f"articles:archive-dates:{period}:{date_type}:{ordering}",
+            lambda: list(
+                super(_PublishedArchiveMixin, self).get_date_list(queryset, date_type, ordering)
+            ),
+        )
 
 
 class YearArchive(_PublishedArchiveMixin, YearArchiveView):
