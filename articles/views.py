@@ -56,7 +56,9 @@ class ListingView(_SeekPagination, ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().with_bylines()
+        # No bylines: the teasers are shared and read them only when they are rendered
+        # (articles.fragments.shared_teasers).
+        return Article.objects.published().select_related("category", "featured_image")
 
 
 class FrontPageView(ListingView):
@@ -72,7 +74,9 @@ class FrontPageView(ListingView):
 
     def get_queryset(self):
         self.marked_lead = Article.objects.lead_story().with_bylines().first()
-        articles = super().get_queryset()
+        # With bylines: the lead story, when no article is marked, is the list's first,
+        # and its larger teaser is rendered for each page, not shared.
+        articles = super().get_queryset().with_bylines()
         if self.marked_lead is not None:
             # Kept out of the list on every page, so that pages do not shift by one.
             articles = articles.exclude(pk=self.marked_lead.pk)
