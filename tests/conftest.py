@@ -29,3 +29,17 @@ def instant_posting(settings):
 def _media_root(settings, tmp_path_factory):
     """Uploaded images land in a directory of the test's own, never the checkout's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def real_queue(tmp_path, monkeypatch):
+    """The task queue as a consumer sees it (a SQLite file), not the suite's inline one."""
+    from huey.contrib.djhuey import HUEY
+
+    from newsroom.task_queue import WalSqliteStorage
+
+    monkeypatch.setattr(HUEY, "_immediate", False)
+    monkeypatch.setattr(
+        HUEY, "storage", WalSqliteStorage("newsroom-test", filename=str(tmp_path / "queue.db"))
+    )
+    return HUEY

@@ -140,20 +140,6 @@ def mail_server(settings):
     controller.stop()
 
 
-@pytest.fixture
-def real_queue(tmp_path, monkeypatch):
-    """The task queue as a consumer sees it (a SQLite file), not the suite's inline one."""
-    from huey.contrib.djhuey import HUEY
-
-    from newsroom.task_queue import WalSqliteStorage
-
-    monkeypatch.setattr(HUEY, "_immediate", False)
-    monkeypatch.setattr(
-        HUEY, "storage", WalSqliteStorage("newsroom-test", filename=str(tmp_path / "queue.db"))
-    )
-    return HUEY
-
-
 # Committed for real: the consumer closes its database connections around each task.
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_mail_server_does_not_fail_the_comment_and_the_mail_is_retried(

@@ -83,23 +83,27 @@ def test_staff_pages_answer_with_the_moderators_session(client, large):
             assert client.get(path, secure=True).status_code == 200, path
 
 
+# What a seeded set describes itself with (seed_large, small_extras), for the report's rows.
+PATHS = {
+    "article_few": "/a/",
+    "article_most": "/b/",
+    "article_most_comments": 20_000,
+    "section": "/category/news/",
+    "section_page": 2_000,
+    "year": "/2016/",
+    "month": "/2016/06/",
+    "tag": "/tag/t/",
+    "search": "/search/?q=x",
+    "queue_article_id": 1,
+    "queue_email": "a@example.org",
+}
+
+
 def test_rows_give_the_ratio_and_pass_within_one_and_a_half_times():
     def run(mean_ms):
         return {"mean_ms": mean_ms, "p99_ms": mean_ms * 2, "requests": 10}
 
-    paths = {
-        "article_few": "/a/",
-        "article_most": "/b/",
-        "article_most_comments": 20_000,
-        "section": "/category/news/",
-        "section_page": 2_000,
-        "year": "/2016/",
-        "month": "/2016/06/",
-        "tag": "/tag/t/",
-        "search": "/search/?q=x",
-        "queue_article_id": 1,
-        "queue_email": "a@example.org",
-    }
+    paths = dict(PATHS)
     report = {
         "backends": {
             "postgresql": {
@@ -141,19 +145,7 @@ def test_the_sitemap_page_is_also_given_per_thousand_addresses():
     def run(mean_ms, addresses):
         return {"mean_ms": mean_ms, "p99_ms": mean_ms, "requests": 10, "addresses": addresses}
 
-    paths = {
-        "article_few": "/a/",
-        "article_most": "/b/",
-        "article_most_comments": 20_000,
-        "section": "/category/news/",
-        "section_page": 2_000,
-        "year": "/2016/",
-        "month": "/2016/06/",
-        "tag": "/tag/t/",
-        "search": "/search/?q=x",
-        "queue_article_id": 1,
-        "queue_email": "a@example.org",
-    }
+    paths = dict(PATHS)
     counts = {
         "articles": 200_000,
         "sections": 30,

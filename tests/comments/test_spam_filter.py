@@ -251,20 +251,6 @@ def test_the_policys_own_moves_teach_nothing(django_capture_on_commit_callbacks)
     assert not SpamToken.objects.exists()
 
 
-@pytest.fixture
-def real_queue(tmp_path, monkeypatch):
-    """The task queue as a consumer sees it (a SQLite file), not the suite's inline one."""
-    from huey.contrib.djhuey import HUEY
-
-    from newsroom.task_queue import WalSqliteStorage
-
-    monkeypatch.setattr(HUEY, "_immediate", False)
-    monkeypatch.setattr(
-        HUEY, "storage", WalSqliteStorage("newsroom-test", filename=str(tmp_path / "queue.db"))
-    )
-    return HUEY
-
-
 # Committed for real: the task runs after the decision's transaction, as in production.
 @pytest.mark.django_db(transaction=True)
 def test_learning_that_fails_is_logged_and_retried_and_the_decision_stands(
